@@ -1,0 +1,1 @@
+"""Execution engines: DuckDB (default) and Spark."""

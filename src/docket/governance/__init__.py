@@ -1,0 +1,1 @@
+"""Users, roles, cases, the authorisation gate, the audit chain, watchlists, retention."""

@@ -1,0 +1,1 @@
+"""Normalisers: one module per value type, pure and idempotent, plus vectorised forms."""

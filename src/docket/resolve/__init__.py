@@ -1,0 +1,1 @@
+"""Entity resolution: deterministic links, Splink scoring, constrained clustering, stable ids."""

@@ -1,0 +1,1 @@
+"""Source mappings (YAML), readers, bulk ingest into the store, quarantine, export."""

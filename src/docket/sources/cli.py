@@ -1,0 +1,9 @@
+"""Commands of this package (filled in by its issue)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this package's commands to the `docket` app."""

@@ -1,0 +1,1 @@
+"""Synthetic world generator: a fictional province with ground truth."""
