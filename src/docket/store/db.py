@@ -33,7 +33,9 @@ def ddl_statements() -> list[str]:
     return out
 
 
-def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: Path | str | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the store at `path` (default: settings.db_path())."""
     p = Path(path) if path is not None else settings.db_path()
     if read_only and not p.exists():
