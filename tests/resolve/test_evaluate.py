@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from docket.errors import InputError
-from docket.resolve.evaluate import evaluate, f1, load_truth
+from docket.resolve.evaluate import blocking_recall, evaluate, f1, load_truth
 
 
 @pytest.fixture
@@ -126,3 +126,30 @@ def test_wrong_inputs_name_the_problem(con: duckdb.DuckDBPyConnection, tmp_path:
         evaluate(con, "pred", "truth")
     with pytest.raises(InputError, match="no truth file"):
         load_truth(con, tmp_path / "absent.csv")
+
+
+def test_blocking_recall_over_groups_counts_pairs_inside_a_group(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # m1 and m2 are identical (one profile g1); m3 alone (g3); B's m4, m5 in g4, g5.
+    con.execute("CREATE TABLE groups (mention_id VARCHAR, group_id VARCHAR)")
+    con.execute("INSERT INTO groups VALUES ('m1','g1'),('m2','g1'),('m3','g3'),('m4','g4')")
+    con.execute("CREATE TABLE gpairs (profile_id_l VARCHAR, profile_id_r VARCHAR)")
+    # g1-g3 compares m1-m3 and m2-m3; g4-m5 (m5 has no group: its own id) compares m4-m5.
+    con.execute("INSERT INTO gpairs VALUES ('g3','g1'),('g4','m5'),('g3','m6')")
+    compared, found, true = blocking_recall(
+        con, "gpairs", "truth", groups="groups", left="profile_id_l", right="profile_id_r"
+    )
+    assert (compared, found, true) == (3, 4, 4)
+    con.execute("DELETE FROM gpairs WHERE profile_id_l = 'g4'")
+    _predict(con, [("m1", "x"), ("m2", "x"), ("m3", "x")])
+    acc = evaluate(
+        con,
+        "pred",
+        "truth",
+        pairs="gpairs",
+        groups="groups",
+        left="profile_id_l",
+        right="profile_id_r",
+    )
+    assert acc.blocking_recall == 0.75

@@ -21,7 +21,8 @@ Metrics (all in [0, 1]):
 - B-cubed precision / recall / F1 — per mention, the share of its predicted cluster
   that is truly it (precision) and the share of its true person that it was
   clustered with (recall), averaged over mentions;
-- blocking recall — the share of true pairs that appear among the compared pairs.
+- blocking recall — the share of true pairs that appear among the compared pairs
+  (or, with `groups`, that share a group or lie in a compared pair of groups).
 
 When there is nothing to find (no true pairs) recall is 1; with no predicted pairs
 precision is 1.
@@ -133,38 +134,59 @@ def load_truth(
 
 
 def blocking_recall(
-    con: duckdb.DuckDBPyConnection, pairs: Table, truth: Table
+    con: duckdb.DuckDBPyConnection,
+    pairs: Table,
+    truth: Table,
+    *,
+    groups: Table | None = None,
+    left: str = "mention_id_l",
+    right: str = "mention_id_r",
 ) -> tuple[int, int, int]:
-    """(compared pairs, compared true pairs, true pairs) for an unordered pairs table."""
+    """(compared pairs, compared true pairs, true pairs) for an unordered pairs table.
+
+    With `groups` (mention_id, group_id) the pairs are between groups — a resolver
+    that collapses identical mentions into one profile compares profiles — and every
+    two mentions of one group count as compared. Counted per (group, person) cell,
+    never by expanding group pairs into mention pairs.
+    """
     pairs_name, pv = _name(con, pairs, "pairs")
     truth_name, tv = _name(con, truth, "truth")
+    groups_name, gv = _name(con, groups, "groups") if groups is not None else (None, None)
     try:
-        _check_columns(con, pairs_name, "pairs", ["mention_id_l", "mention_id_r"])
+        _check_columns(con, pairs_name, "pairs", [left, right])
         _check_columns(con, truth_name, "truth", ["mention_id", "person_id"])
+        if groups_name is not None:
+            _check_columns(con, groups_name, "groups", ["mention_id", "group_id"])
+            g_join = f"""LEFT JOIN (SELECT DISTINCT CAST(mention_id AS VARCHAR) AS mention_id,
+                                           CAST(group_id AS VARCHAR) AS group_id
+                                    FROM {groups_name}) g USING (mention_id)"""
+            g_col = "coalesce(g.group_id, t.mention_id)"
+        else:
+            g_join, g_col = "", "t.mention_id"
         row = con.execute(
             f"""
             WITH t AS (SELECT DISTINCT CAST(mention_id AS VARCHAR) AS mention_id,
                               CAST(person_id AS VARCHAR) AS person_id FROM {truth_name}),
+            gp AS (SELECT {g_col} AS group_id, t.person_id, count(*) AS n
+                   FROM t {g_join} GROUP BY ALL),
             p AS (
-                SELECT DISTINCT least(CAST(mention_id_l AS VARCHAR), CAST(mention_id_r AS VARCHAR))
-                                    AS a,
-                                greatest(CAST(mention_id_l AS VARCHAR),
-                                         CAST(mention_id_r AS VARCHAR)) AS b
+                SELECT DISTINCT least(CAST({left} AS VARCHAR), CAST({right} AS VARCHAR)) AS a,
+                                greatest(CAST({left} AS VARCHAR), CAST({right} AS VARCHAR)) AS b
                 FROM {pairs_name}
-                WHERE mention_id_l IS NOT NULL AND mention_id_r IS NOT NULL
-                  AND mention_id_l <> mention_id_r
+                WHERE {left} IS NOT NULL AND {right} IS NOT NULL AND {left} <> {right}
             ),
-            sizes AS (SELECT count(*) AS n FROM t GROUP BY person_id)
+            sizes AS (SELECT sum(n) AS n FROM gp GROUP BY person_id)
             SELECT
                 (SELECT count(*) FROM p),
-                (SELECT count(*) FROM p JOIN t ta ON ta.mention_id = p.a
-                                        JOIN t tb ON tb.mention_id = p.b
-                 WHERE ta.person_id = tb.person_id),
+                (SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM gp)
+                + (SELECT coalesce(sum(x.n * y.n), 0)
+                   FROM p JOIN gp x ON x.group_id = p.a
+                          JOIN gp y ON y.group_id = p.b AND y.person_id = x.person_id),
                 (SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM sizes)
             """
         ).fetchall()[0]
     finally:
-        for v in (pv, tv):
+        for v in (pv, tv, gv):
             if v:
                 con.execute(f"DROP VIEW IF EXISTS {v}")
     return int(row[0]), int(row[1]), int(row[2])
@@ -176,8 +198,14 @@ def evaluate(
     truth: Table,
     *,
     pairs: Table | None = None,
+    groups: Table | None = None,
+    left: str = "mention_id_l",
+    right: str = "mention_id_r",
 ) -> Accuracy:
-    """Score `predicted` clusters against `truth`; with `pairs`, also the blocking recall."""
+    """Score `predicted` clusters against `truth`; with `pairs`, also the blocking recall.
+
+    `groups`, `left` and `right` are passed to `blocking_recall`.
+    """
     pred_name, pv = _name(con, predicted, "predicted")
     truth_name, tv = _name(con, truth, "truth")
     try:
@@ -215,7 +243,9 @@ def evaluate(
     compared = compared_true = None
     brecall = None
     if pairs is not None:
-        compared, compared_true, tpairs = blocking_recall(con, pairs, truth)
+        compared, compared_true, tpairs = blocking_recall(
+            con, pairs, truth, groups=groups, left=left, right=right
+        )
         brecall = _ratio(compared_true, tpairs)
     return Accuracy(
         mentions=n,
