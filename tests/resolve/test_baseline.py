@@ -83,3 +83,16 @@ def test_baseline_refuses_an_empty_or_foreign_table() -> None:
     con.execute("CREATE TABLE people (id INTEGER, name VARCHAR)")
     with pytest.raises(ResolveError, match="lacks the mentions column"):
         run_baseline(con, table="people")
+
+
+def test_a_blocking_rule_that_would_explode_is_left_out() -> None:
+    con = _store()
+    _insert_people(con, 300)
+    con.execute("UPDATE mentions SET given_name = 'anna'")  # everyone shares a first name
+    result = run_baseline(con, seed=1, max_pairs_per_rule=5000)
+    # 'anna' + 25 surnames → ~24 per key → 600·23/2 ≈ 6,900 pairs: over the limit.
+    assert "first_name & surname" in result.extra["dropped_blocking_rules"]
+    assert "first_name & surname" not in result.blocking_rules
+    assert result.comparisons < 5000
+    acc = evaluate(con, result.clusters_table, "truth")
+    assert acc.pairwise_recall >= 0.9

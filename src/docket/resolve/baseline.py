@@ -5,7 +5,9 @@ This is what a competent user of Splink 5 would write from the Splink tutorials
 Docket's `mentions` table: NameComparison on first name and surname,
 DateOfBirthComparison, EmailComparison, ExactMatch (with term-frequency
 adjustment) on region, ExactMatch on phone and on the identity numbers the data
-carries; blocking on name pairs, name + date of birth and the exact identifiers;
+carries; blocking on name pairs, name + date of birth and the exact identifiers
+(a rule that alone would generate more than max(1e6, 20 per record) comparisons is
+left out, as the blocking tutorial teaches to check);
 the prior from deterministic rules at a guessed recall of 0.7; u from 1e7 random
 pairs; m by EM on `first_name, surname` and on `dob`; connected components at a
 match probability of 0.9. Columns that are empty in the data are left out, as a
@@ -83,6 +85,50 @@ def _present_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [name for name, n in zip(_COLUMNS, row[1:], strict=True) if n]
 
 
+_CANDIDATE_RULES: list[tuple[str, ...]] = [
+    ("first_name", "surname"),
+    ("surname", "dob"),
+    ("first_name", "dob"),
+    ("email",),
+    ("phone",),
+    ("id_number",),
+    ("passport",),
+]
+
+
+def _blocking_rules(
+    con: duckdb.DuckDBPyConnection,
+    has: Callable[[str], bool],
+    n: int,
+    max_pairs: float | None,
+) -> tuple[list[tuple[str, ...]], dict[str, int]]:
+    """Tutorial candidate rules on present columns, minus any that alone would generate
+    more than `max_pairs` comparisons (default max(1e6, 20 per record)) — the check
+    Splink's blocking tutorial teaches before predicting."""
+    limit = max(1e6, 20.0 * n) if max_pairs is None else max_pairs
+    kept: list[tuple[str, ...]] = []
+    dropped: dict[str, int] = {}
+    for rule in _CANDIDATE_RULES:
+        if not all(has(c) for c in rule):
+            continue
+        cols = ", ".join(rule)
+        notnull = " AND ".join(f"{c} IS NOT NULL" for c in rule)
+        pairs = con.execute(
+            f"""SELECT coalesce(sum(k * (k - 1) // 2), 0) FROM (
+                    SELECT count(*) AS k FROM {_INPUT} WHERE {notnull} GROUP BY {cols})"""
+        ).fetchall()[0][0]
+        if pairs > limit:
+            dropped[" & ".join(rule)] = int(pairs)
+        else:
+            kept.append(rule)
+    if not kept:
+        raise ResolveError(
+            f"every blocking rule of the baseline would generate more than {limit:.0f} pairs",
+            hint="raise max_pairs_per_rule",
+        )
+    return kept, dropped
+
+
 def run_baseline(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -90,6 +136,7 @@ def run_baseline(
     threshold: float = BASELINE_THRESHOLD,
     u_max_pairs: float = 1e7,
     seed: int | None = None,
+    max_pairs_per_rule: float | None = None,
     on_stage: Callable[[str], None] | None = None,
 ) -> BaselineResult:
     """Deduplicate `table` with Splink as its tutorials do; leave clusters and pairs in `con`."""
@@ -130,19 +177,7 @@ def run_baseline(
             hint="the baseline needs names plus date of birth or another identifier",
         )
 
-    rules: list[tuple[str, ...]] = [
-        r
-        for r in [
-            ("first_name", "surname"),
-            ("surname", "dob"),
-            ("first_name", "dob"),
-            ("email",),
-            ("phone",),
-            ("id_number",),
-            ("passport",),
-        ]
-        if all(has(c) for c in r)
-    ]
+    rules, dropped = _blocking_rules(con, has, n, max_pairs_per_rule)
     settings = SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
@@ -215,4 +250,5 @@ def run_baseline(
         seconds=seconds,
         columns=cols,
         blocking_rules=[" & ".join(r) for r in rules],
+        extra={"dropped_blocking_rules": dropped},
     )
