@@ -1,0 +1,394 @@
+"""Compiling a mapping to SQL: normalise the staged rows, then insert canonical rows.
+
+Everything is set-based: one ``CREATE TEMP TABLE _docket_norm AS SELECT …`` applies
+the normalisers (``norm_<normalizer>`` from the model's value types) to whole
+columns, and one ``INSERT … SELECT`` per target fills mentions, things,
+holdings, events and event parties. A row whose ``__reason`` is set goes to
+quarantine instead.
+
+The mention columns are a contract (store/tables.sql); `MENTION_COLUMNS` binds
+them to Person properties of the model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import duckdb
+
+from docket.schema import Model, model
+from docket.sources import template
+from docket.sources.mapping import PERSON, Field, SourceMapping, ThingSpec
+from docket.sources.readers import BAD_BYTES, RAW, REJ, ident, lit
+
+NORM = "_docket_norm"
+
+# mentions column → Person property (scalar value of its normaliser)
+MENTION_COLUMNS = {
+    "passport": "passportNumber",
+    "phone": "phone",
+    "email": "email",
+    "address": "address",
+    "region_code": "regionCode",
+    "nationality": "nationality",
+}
+# things column → Place / thing property (others go to the JSON `properties`)
+_THING_COLUMNS = {"region_code": "regionCode", "latitude": "latitude", "longitude": "longitude"}
+_NAME_PARTS = ("hanzi", "pinyin", "family", "given", "key", "initials")
+
+
+def normalizer_types(con: duckdb.DuckDBPyConnection, m: Model | None = None) -> dict[str, str]:
+    """The SQL type each installed normaliser returns (by normaliser name)."""
+    m = m or model()
+    out = {}
+    for name in sorted({t.normalizer for t in m.types.values() if t.normalizer}):
+        try:
+            row = con.execute(f"SELECT typeof(norm_{name}(CAST(NULL AS VARCHAR)))").fetchall()
+        except duckdb.Error:
+            continue
+        out[name] = str(row[0][0])
+    return out
+
+
+def _has(rtype: str | None, part: str) -> bool:
+    return bool(rtype) and re.search(rf"[(,]\s*\"?{part}\"?\s", str(rtype)) is not None
+
+
+@dataclass
+class Plan:
+    """The SQL for one file, in execution order."""
+
+    norm: str
+    has_duplicates: str
+    dedupe: str
+    quarantine: str
+    replace: list[str] = field(default_factory=list)
+    inserts: list[tuple[str, str]] = field(default_factory=list)  # (what, sql)
+
+
+class _Compiler:
+    def __init__(
+        self,
+        m: SourceMapping,
+        types: dict[str, str],
+        *,
+        source: str,
+        file: str,
+        sha256: str,
+        transcoded: bool,
+    ) -> None:
+        self.m, self.types, self.model = m, types, model()
+        self.src, self.file, self.sha = lit(source), lit(file), lit(sha256)
+        self.transcoded = transcoded
+        self.index = {id(f): i for i, f in enumerate(m.fields())}
+
+    # ---- per-field expressions (inner query over RAW) ----
+    def _input(self, f: Field) -> str:
+        if f.value is not None:
+            base = lit(f.value)
+        elif len(f.columns) == 1:
+            base = f"NULLIF(trim({ident(f.columns[0])}), '')"
+        else:
+            parts = ", ".join(f"NULLIF(trim({ident(c)}), '')" for c in f.columns)
+            base = f"NULLIF(concat_ws({lit(f.separator)}, {parts}), '')"
+        if f.when:
+            cond = " AND ".join(
+                f"trim({ident(c)}) IN ({', '.join(lit(v) for v in vals)})" for c, vals in f.when
+            )
+            base = f"CASE WHEN {cond} THEN {base} END"
+        return base
+
+    def _normalised(self, f: Field, inp: str) -> str:
+        if f.format is not None:
+            ts = f"try_strptime({inp}, {lit(f.format)})"
+            if f.normalizer == "datetime":
+                zoned = "%z" in f.format or "%Z" in f.format
+                return ts if zoned else f"timezone({lit(f.timezone)}, {ts})"
+            return f"CAST({ts} AS DATE)"
+        if f.normalizer is not None:
+            return f"norm_{f.normalizer}({inp})"
+        if self.model.types[f.type].ftm == "number":
+            return f"TRY_CAST(replace({inp}, ',', '') AS DOUBLE)"
+        return inp
+
+    def scalar(self, f: Field) -> str:
+        """A plain value for `f` (struct normalisers: their `number`, else the input)."""
+        i = self.index[id(f)]
+        rtype = self.types.get(f.normalizer or "") if f.format is None else None
+        if rtype and rtype.startswith("STRUCT"):
+            return f"f{i}.number" if _has(rtype, "number") else f"i{i}"
+        return f"f{i}"
+
+    # ---- the normalised table ----
+    def norm(self) -> str:
+        inner, reasons = [f"{RAW}.__row AS __row"], []
+        parts = []
+        for p in self.m.record_key:
+            if isinstance(p, template.Column):
+                parts.append(f"NULLIF(trim({ident(p.name)}), '')")
+            else:
+                parts.append(lit(p.text))
+        rk = parts[0] if len(parts) == 1 else "(" + " || ".join(parts) + ")"
+        inner.append(f"{rk} AS __rk")
+        key_cols = ", ".join(template.columns(self.m.record_key))
+        reasons.append(
+            f"CASE WHEN __rk IS NULL THEN {lit('missing record key (' + key_cols + ')')} END"
+        )
+        if self.transcoded:
+            for c in self.m.columns():
+                msg = lit(f"undecodable bytes ({self.m.encoding}) in column {c!r}")
+                inner.append(f"contains({ident(c)}, {lit(BAD_BYTES)}) AS __bad_{len(inner)}")
+                reasons.append(f"CASE WHEN __bad_{len(inner) - 1} THEN {msg} END")
+        for f in self.m.fields():
+            i = self.index[id(f)]
+            inp = self._input(f)
+            inner += [f"{inp} AS i{i}", f"{self._normalised(f, inp)} AS f{i}"]
+            if f.on_invalid == "quarantine":
+                what = f"bad {self.model.types[f.type].label.lower()} in {', '.join(f.columns)}"
+                reasons.append(
+                    f"CASE WHEN i{i} IS NOT NULL AND f{i} IS NULL "
+                    f"THEN {lit(what + ': ')} || i{i} END"
+                )
+        outer = ["*"]
+        name = self._synthetic_name()
+        if name is not None:
+            outer.append(f"{name} AS __name")
+        for j, t in enumerate(self.m.things):
+            key = self.scalar(t.key)
+            outer.append(f"CAST({key} AS VARCHAR) AS __k{j}")
+            outer.append(
+                f"CASE WHEN {key} IS NOT NULL THEN {lit(t.kind + ':')} || __k{j} END AS __t{j}"
+            )
+        reason = f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '') AS __reason"
+        return (
+            f"CREATE TEMP TABLE {NORM} AS SELECT {', '.join(outer)}, {reason} "
+            f"FROM (SELECT {', '.join(inner)} FROM {RAW})"
+        )
+
+    def _person(self) -> dict[str, Field]:
+        return {f.prop: f for f in self.m.person}
+
+    def _synthetic_name(self) -> str | None:
+        p = self._person()
+        if "name" in p or "nameLatin" in p or not ("lastName" in p or "firstName" in p):
+            return None
+        parts = [f"i{self.index[id(p[k])]}" for k in ("lastName", "firstName") if k in p]
+        normalizer = self.model.types[self.model.kind("Person").properties["name"].type].normalizer
+        return f"norm_{normalizer}(NULLIF(concat_ws(' ', {', '.join(parts)}), ''))"
+
+    # ---- inserts ----
+    def mentions(self) -> str:
+        p = self._person()
+        cols: dict[str, str] = {}
+        nf = p.get("name") or p.get("nameLatin")
+        if nf is not None:
+            nin, nval = f"i{self.index[id(nf)]}", f"f{self.index[id(nf)]}"
+        elif self._synthetic_name() is not None:
+            parts = [f"i{self.index[id(p[k])]}" for k in ("lastName", "firstName") if k in p]
+            nin, nval = f"NULLIF(concat_ws(' ', {', '.join(parts)}), '')", "__name"
+        else:
+            nin = nval = ""
+        if nval:
+            cols["name_raw"] = nin
+            names = dict(
+                zip(
+                    _NAME_PARTS,
+                    (
+                        "name_hanzi",
+                        "name_pinyin",
+                        "family_name",
+                        "given_name",
+                        "name_key",
+                        "initials",
+                    ),
+                    strict=True,
+                )
+            )
+            for part, col in names.items():
+                cols[col] = f"{nval}.{part}"
+        for col, prop in (("family_name", "lastName"), ("given_name", "firstName")):
+            if prop in p:
+                fi = f"f{self.index[id(p[prop])]}"
+                cols[col] = f"COALESCE({fi}.pinyin, {cols.get(col, 'NULL')})"
+        ident_f = p.get("idNumber")
+        id_rtype = self.types.get(ident_f.normalizer or "") if ident_f else None
+        id_ok = ""
+        if ident_f is not None and _has(id_rtype, "number"):
+            fi = f"f{self.index[id(ident_f)]}"
+            cols["id_number"] = f"{fi}.number"
+            if _has(id_rtype, "valid"):
+                cols["id_valid"] = f"{fi}.valid"
+                id_ok = fi
+        elif ident_f is not None:
+            cols["id_number"] = self.scalar(ident_f)
+        for col, prop, part in (
+            ("birth_date", "birthDate", "birth_date"),
+            ("sex", "gender", "sex"),
+        ):
+            stated = self.scalar(p[prop]) if prop in p else "NULL"
+            if id_ok and _has(id_rtype, part):
+                cols[col] = f"COALESCE({stated}, CASE WHEN {id_ok}.valid THEN {id_ok}.{part} END)"
+            elif prop in p:
+                cols[col] = stated
+        for col, prop in MENTION_COLUMNS.items():
+            if prop in p:
+                cols[col] = self.scalar(p[prop])
+        names_sql = ", ".join(cols)
+        values = ", ".join(cols.values())
+        return (
+            "INSERT INTO mentions (mention_id, source, record_key, file_sha256, row_number, "
+            f"loaded_at{', ' if cols else ''}{names_sql}) "
+            f"SELECT {self.src} || ':' || __rk, {self.src}, __rk, {self.sha}, __row, now()"
+            f"{', ' if cols else ''}{values} FROM {NORM} WHERE __reason IS NULL"
+        )
+
+    def _json(self, fields: list[Field]) -> str:
+        if not fields:
+            return "NULL"
+        args = ", ".join(f"{lit(f.prop)}, {self.scalar(f)}" for f in fields)
+        return f"json_object({args})"
+
+    def thing(self, j: int, t: ThingSpec) -> str:
+        kind = self.model.kind(t.kind)
+        cols: dict[str, str] = {}
+        rest = []
+        for f in t.properties:
+            target = next((c for c, pr in _THING_COLUMNS.items() if pr == f.prop), None)
+            if target is None and (f.prop == "name" or kind.properties[f.prop].ftm == "name"):
+                target = "name"
+            if target is not None and target not in cols:
+                cols[target] = self.scalar(f)
+            else:
+                rest.append(f)
+        cols["properties"] = self._json(rest)
+        aggs = ", ".join(
+            f"arg_min({e}, __row) FILTER (WHERE {e} IS NOT NULL)" for e in cols.values()
+        )
+        merge = ", ".join(f"{c} = COALESCE(things.{c}, EXCLUDED.{c})" for c in cols)
+        return (
+            f"INSERT INTO things (thing_id, kind, key, {', '.join(cols)}, source, record_key) "
+            f"SELECT __t{j}, {lit(t.kind)}, arg_min(__k{j}, __row), {aggs}, {self.src}, "
+            f"arg_min(__rk, __row) FROM {NORM} WHERE __reason IS NULL AND __t{j} IS NOT NULL "
+            f"GROUP BY __t{j} ON CONFLICT (thing_id) DO UPDATE SET {merge}"
+        )
+
+    def _tid(self, ref: str) -> str:
+        j = next(j for j, t in enumerate(self.m.things) if t.id == ref)
+        return f"__t{j}"
+
+    def holdings(self) -> list[str]:
+        out = []
+        for h in self.m.holdings:
+            t = self._tid(h.asset)
+            out.append(
+                "INSERT INTO holdings (mention_id, thing_id, relation, source, record_key) "
+                f"SELECT {self.src} || ':' || __rk, {t}, {lit(h.relation)}, {self.src}, __rk "
+                f"FROM {NORM} WHERE __reason IS NULL AND {t} IS NOT NULL ON CONFLICT DO NOTHING"
+            )
+        return out
+
+    def _event_id(self, index: int) -> str:
+        suffix = "" if index == 0 else f" || {lit('#' + str(index))}"
+        return f"{self.src} || ':' || __rk{suffix}"
+
+    def events(self) -> list[str]:
+        out = []
+        for e in self.m.events:
+            kind = self.model.kind(e.kind)
+            times = [n for n, pr in kind.properties.items() if pr.type == "datetime"]
+            by_prop = {f.prop: f for f in e.properties}
+            start, end = self._times(times, by_prop)
+            props = self._json([f for f in e.properties if f.prop not in times[:2]])
+            place = self._tid(e.place) if e.place else "NULL"
+            eid = self._event_id(e.index)
+            out.append(
+                "INSERT INTO events (event_id, kind, start_at, end_at, place_id, properties, "
+                f"source, record_key, file_sha256) SELECT {eid}, {lit(e.kind)}, {start}, {end}, "
+                f"{place}, {props}, {self.src}, __rk, {self.sha} FROM {NORM} "
+                "WHERE __reason IS NULL"
+            )
+            for role, ref in e.parties:
+                if ref == PERSON:
+                    mention, thing, cond = f"{self.src} || ':' || __rk", "NULL", ""
+                else:
+                    mention, thing = "NULL", self._tid(ref)
+                    cond = f" AND {thing} IS NOT NULL"
+                out.append(
+                    "INSERT INTO event_parties (event_id, role, mention_id, thing_id, source) "
+                    f"SELECT {eid}, {lit(role)}, {mention}, {thing}, {self.src} FROM {NORM} "
+                    f"WHERE __reason IS NULL{cond}"
+                )
+        return out
+
+    def _times(self, times: list[str], by_prop: dict[str, Field]) -> tuple[str, str]:
+        vals = []
+        for k in range(2):
+            t = times[k] if k < len(times) else None
+            vals.append(
+                f"CAST({self.scalar(by_prop[t])} AS TIMESTAMPTZ)"
+                if t is not None and t in by_prop
+                else "NULL"
+            )
+        return vals[0], vals[1]
+
+    def quarantine(self) -> str:
+        cols = self.m.columns()
+        raw = (
+            "CAST(json_object("
+            + ", ".join(f"{lit(c)}, r.{ident(c)}" for c in cols)
+            + ") AS VARCHAR)"
+        )
+        return (
+            "INSERT INTO quarantine (source, file, row_number, raw, reason, loaded_at) "
+            f"SELECT {self.src}, {self.file}, __row, raw, reason, now() FROM {REJ} "
+            f"UNION ALL SELECT {self.src}, {self.file}, n.__row, {raw}, n.__reason, now() "
+            f"FROM {NORM} n JOIN {RAW} r ON r.__row = n.__row WHERE n.__reason IS NOT NULL"
+        )
+
+    def replace(self) -> list[str]:
+        keys = f"SELECT __rk FROM {NORM} WHERE __reason IS NULL"
+        src = self.src
+        return [
+            f"DELETE FROM event_parties WHERE source = {src} AND event_id IN "
+            f"(SELECT event_id FROM events WHERE source = {src} AND record_key IN ({keys}))",
+            f"DELETE FROM events WHERE source = {src} AND record_key IN ({keys})",
+            f"DELETE FROM holdings WHERE source = {src} AND record_key IN ({keys})",
+            f"DELETE FROM mentions WHERE source = {src} AND record_key IN ({keys})",
+        ]
+
+
+def compile_plan(
+    m: SourceMapping,
+    types: dict[str, str],
+    *,
+    source: str,
+    file: str,
+    sha256: str,
+    transcoded: bool,
+) -> Plan:
+    """The SQL that turns the staged rows of one file into canonical rows."""
+    c = _Compiler(m, types, source=source, file=file, sha256=sha256, transcoded=transcoded)
+    plan = Plan(
+        norm=c.norm(),
+        has_duplicates=(
+            f"SELECT count(__rk) - count(DISTINCT __rk) FROM {NORM} WHERE __reason IS NULL"
+        ),
+        dedupe=(
+            f"UPDATE {NORM} SET __reason = 'duplicate record key ' || d.__rk || "
+            "' (first at row ' || d.first || ')' FROM (SELECT __row, __rk, "
+            "min(__row) OVER (PARTITION BY __rk) AS first, "
+            "row_number() OVER (PARTITION BY __rk ORDER BY __row) AS rn "
+            f"FROM {NORM} WHERE __reason IS NULL) d "
+            f"WHERE {NORM}.__row = d.__row AND d.rn > 1"
+        ),
+        quarantine=c.quarantine(),
+        replace=c.replace(),
+    )
+    if m.person:
+        plan.inserts.append(("mentions", c.mentions()))
+    for j, t in enumerate(m.things):
+        plan.inserts.append(("things", c.thing(j, t)))
+    plan.inserts += [("holdings", s) for s in c.holdings()]
+    plan.inserts += [("events", s) for s in c.events()]
+    return plan
