@@ -138,7 +138,8 @@ COMPOUND_SURNAMES = {
 COMPOUND_SURNAME_PINYIN = frozenset(v.replace(" ", "") for v in COMPOUND_SURNAMES.values())
 
 # Common surnames in pinyin, most frequent first (after the 2020 census). Used only to guess
-# which token of an unmarked Latin name ("Wei Zhang") is the family name.
+# which token of an unmarked Latin name ("Wei Zhang") is the family name. Compound surnames
+# rank first: they are almost never given names.
 _COMMON = """
 wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao luo zheng
 liang xie song tang han feng deng cao peng zeng xiao tian dong pan yuan cai jiang yu du ye
@@ -150,4 +151,4 @@ SURNAME_RANK: dict[str, int] = {}
 for _rank, _name in enumerate(_COMMON.split()):
     SURNAME_RANK.setdefault(_name, _rank)
 for _name in COMPOUND_SURNAME_PINYIN:
-    SURNAME_RANK.setdefault(_name, 500)
+    SURNAME_RANK[_name] = -1

@@ -5,8 +5,8 @@
   surnames from `_pinyin_tables`. Minority names written with a middle dot (阿依古丽·买买提)
   keep the dot and get no family/given split.
 - Latin: tone marks stripped, ü written u/v/ü/yu folded to u, 'SURNAME/Given' and
-  'SURNAME, Given' give the family; otherwise an ALL-CAPS token, else the more common
-  surname of the first and last token, else the first token. Run-together pinyin is split
+  'SURNAME, Given' give the family ('/Given' says there is none); otherwise an ALL-CAPS
+  token, else the more common surname of the first and last token, else the first token. Run-together pinyin is split
   into syllables ('XIAOMING' → xiao ming), preferring the split that needs no apostrophe
   (pinyin writes xi'an, so 'xian' is one syllable).
 - Other names: casefolded, accents stripped, punctuation dropped; family is the last token
@@ -58,7 +58,7 @@ class NameParts(NamedTuple):
             return self.hanzi
         if self.family is not None:
             return f"{self.family}/{self.given or ''}"
-        return self.pinyin
+        return f"/{self.pinyin}"
 
 
 def _is_han(ch: str) -> bool:
@@ -203,7 +203,9 @@ def _rank(token_syl: tuple[str, ...]) -> int | None:
 def _latin(text: str) -> Result[NameParts]:
     text = strip_accents(text).replace("ü", "u").replace("Ü", "U")
     family_part: str | None = None
-    if "/" in text:
+    if text.startswith("/"):  # '/Given': explicitly no family name
+        given_part = text[1:]
+    elif "/" in text:
         family_part, _, given_part = text.partition("/")
     elif "," in text:
         family_part, _, given_part = text.partition(",")
@@ -214,10 +216,12 @@ def _latin(text: str) -> Result[NameParts]:
     tokens = fam_tokens + given_tokens
     if not tokens:
         return fail("no letters in the name")
+    # n_family: how many leading tokens are the family name; -1 when unmarked, 0 when none.
+    n_family = 0 if text.startswith("/") else len(fam_tokens) if family_part is not None else -1
     syl = [_token_syllables(t) for t in tokens]
     if all(s is not None for s in syl):
-        return _latin_pinyin(tokens, [s for s in syl if s is not None], len(fam_tokens))
-    return _latin_other([t.casefold() for t in tokens], len(fam_tokens))
+        return _latin_pinyin(tokens, [s for s in syl if s is not None], n_family)
+    return _latin_other([t.casefold() for t in tokens], n_family)
 
 
 def _family_index(tokens: list[str], syl: list[tuple[str, ...]]) -> int:
@@ -234,7 +238,7 @@ def _family_index(tokens: list[str], syl: list[tuple[str, ...]]) -> int:
 def _latin_pinyin(
     tokens: list[str], syl: list[tuple[str, ...]], n_family: int
 ) -> Result[NameParts]:
-    if n_family:
+    if n_family >= 0:
         family_syl = [s for t in syl[:n_family] for s in t]
         given_syl = [s for t in syl[n_family:] for s in t]
     elif len(tokens) == 1:
@@ -264,7 +268,7 @@ def _latin_pinyin(
 
 def _latin_other(tokens: list[str], n_family: int) -> Result[NameParts]:
     words = [_APOSTROPHES.sub("", t) for t in tokens]
-    if n_family:
+    if n_family >= 0:
         family, given = words[:n_family], words[n_family:]
     elif len(words) > 1:
         family, given = words[-1:], words[:-1]
