@@ -6,9 +6,9 @@
   keep the dot and get no family/given split.
 - Latin: tone marks stripped, ü written u/v/ü/yu folded to u, 'SURNAME/Given' and
   'SURNAME, Given' give the family ('/Given' says there is none); otherwise an ALL-CAPS
-  token, else the more common surname of the first and last token, else the first token. Run-together pinyin is split
-  into syllables ('XIAOMING' → xiao ming), preferring the split that needs no apostrophe
-  (pinyin writes xi'an, so 'xian' is one syllable).
+  token, else the more common surname of the first and last token, else the first token.
+  Run-together pinyin is split into syllables ('XIAOMING' → xiao ming), preferring the
+  split that needs no apostrophe (pinyin writes xi'an, so 'xian' is one syllable).
 - Other names: casefolded, accents stripped, punctuation dropped; family is the last token
   unless the comma or slash form says otherwise.
 
