@@ -3,8 +3,8 @@
 This is what a competent user of Splink 5 would write from the Splink tutorials
 ("Estimating model parameters", "Deduplicate 50k synthetic") for the columns of
 Docket's `mentions` table: NameComparison on first name and surname,
-DateOfBirthComparison, EmailComparison, ExactMatch (with term-frequency
-adjustment) on region, ExactMatch on phone and on the identity numbers the data
+DateOfBirthComparison, EmailComparison, Jaro-Winkler on the address, ExactMatch (with
+term-frequency adjustment) on region, ExactMatch on phone and on the identity numbers the data
 carries; blocking on name pairs, name + date of birth and the exact identifiers
 (a rule that alone would generate more than max(1e6, 20 per record) comparisons is
 left out, as the blocking tutorial teaches to check);
@@ -41,6 +41,7 @@ _COLUMNS = {
     "dob": "birth_date",
     "city": "region_code",
     "email": "email",
+    "address": "address",
     "phone": "phone",
     "id_number": "id_number",
     "passport": "passport",
@@ -170,6 +171,8 @@ def run_baseline(
         comparisons.append(cl.ExactMatch("city").configure(term_frequency_adjustments=True))
     if has("email"):
         comparisons.append(cl.EmailComparison("email"))
+    if has("address"):
+        comparisons.append(cl.JaroWinklerAtThresholds("address", [0.95, 0.88]))
     comparisons += [cl.ExactMatch(c) for c in ("phone", "id_number", "passport") if has(c)]
     if len(comparisons) < 2:
         raise ResolveError(

@@ -182,8 +182,8 @@ def generate_people_csv(
     cities_fold = _arr([_fold(c) for c in _CITIES])
 
     # --- the people -------------------------------------------------------------------
-    fi = _zipf_choice(rng, len(first), n, 0.7)
-    li = _zipf_choice(rng, len(last), n, 0.8)
+    fi = _zipf_choice(rng, len(first), n, 0.5)
+    li = _zipf_choice(rng, len(last), n, 0.6)
     dob = (np.datetime64("1935-01-01") + rng.integers(0, 71 * 365, n)).astype("datetime64[D]")
     house = rng.integers(1, 300, n)
     street = rng.integers(0, len(_STREETS), n)
@@ -197,7 +197,7 @@ def generate_people_csv(
     twins = sib[rng.random(sib.size) < 0.5]
     dob[twins] = dob[twins - 1]
     mail_user_sep = np.array([".", "_", ""])[rng.integers(0, 3, n)]
-    mail_num = np.where(rng.random(n) < 0.5, rng.integers(1, 99, n).astype(str), "")
+    mail_num = np.where(rng.random(n) < 0.7, rng.integers(1, 999, n).astype(str), "")
     email = np.char.add(
         np.char.add(
             np.char.add(np.char.lower(first_fold[fi]), mail_user_sep),
