@@ -198,6 +198,7 @@ class Operation:
         self.principal = who
         self.objects: list[str] = list(objects)
         self.params: dict[str, Any] = {}
+        self.case: str | None = None  # the case the audit row names; may be set in the block
 
 
 @contextmanager
@@ -253,11 +254,12 @@ def operation(
         raise
     op = Operation(action, who, objects)
     op.params.update(row["params"])
+    op.case = row["case"]
     try:
         yield op
     except BaseException as exc:
         outcome = "refused" if isinstance(exc, (AccessError, InputError)) else "failed"
-        row.update(objects=op.objects, params=op.params)
+        row.update(objects=op.objects, params=op.params, case=op.case)
         audit.record(
             con,
             outcome=outcome,
@@ -266,5 +268,5 @@ def operation(
             **row,
         )
         raise
-    row.update(objects=op.objects, params=op.params)
+    row.update(objects=op.objects, params=op.params, case=op.case)
     audit.record(con, outcome="ok", result_count=op.result_count, **row)

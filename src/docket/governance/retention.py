@@ -1,0 +1,260 @@
+"""Retention: purge what sources' retention periods say must go, keep what a legal hold keeps.
+
+A source file expires at loaded_at + retention_days. Purge removes its mentions,
+events, holdings, event parties and quarantined rows, the things nothing else
+refers to, and every derived row naming a removed mention or event (any table
+with a mention_id / mention_id_l / mention_id_r / event_id column: entity_mentions,
+match_evidence …). It keeps the mentions of entities linked to an open case under
+a legal hold, and the events those mentions take part in. Then it re-resolves.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+
+from docket.governance import entities
+
+# Tables whose rows are canonical or governance records: handled explicitly, never generically.
+_OWN = {
+    "mentions", "events", "event_parties", "holdings", "things", "quarantine", "sources",
+    "judgements", "users", "sessions", "cases", "case_members", "case_subjects", "legal_holds",
+    "watchlist", "audit_log", "audit_head",
+}  # fmt: skip
+_MENTION_COLUMNS = ("mention_id", "mention_id_l", "mention_id_r")
+
+
+@dataclass
+class PurgeReport:
+    expired_files: list[str] = field(default_factory=list)  # 'source:sha256[:12]'
+    removed: dict[str, int] = field(default_factory=dict)  # table → rows (to be) removed
+    kept_by_hold: dict[str, int] = field(default_factory=dict)  # table → rows a hold keeps
+    entities_unsupported: int = 0  # entities no remaining mention supports
+    reresolved: bool = False
+
+    @property
+    def total_removed(self) -> int:
+        return sum(self.removed.values())
+
+
+def _scalar(cur: duckdb.DuckDBPyConnection, sql: str, args: list[object] | None = None) -> int:
+    return int(cur.execute(sql, args or []).fetchall()[0][0])
+
+
+def _held_entities(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Current ids of entities linked to an open case with an active legal hold."""
+    cur = con.cursor()
+    try:
+        linked = cur.execute(
+            "SELECT DISTINCT s.entity_id FROM case_subjects s "
+            "JOIN cases c ON c.case_id = s.case_id AND c.status = 'open' "
+            "JOIN legal_holds h ON h.case_id = s.case_id AND h.released_at IS NULL"
+        ).fetchall()
+    finally:
+        cur.close()
+    out = {entities.current_id(con, e) or e for (e,) in linked}
+    return sorted(out)
+
+
+def _derived_tables(
+    cur: duckdb.DuckDBPyConnection, columns: tuple[str, ...]
+) -> dict[str, list[str]]:
+    rows = cur.execute(
+        "SELECT table_name, list(column_name ORDER BY column_name) FROM information_schema.columns "
+        "WHERE table_catalog = current_database() AND table_schema = 'main' "
+        "AND column_name IN (SELECT unnest(?::VARCHAR[])) "
+        "GROUP BY table_name ORDER BY table_name",
+        [list(columns)],
+    ).fetchall()
+    return {t: cols for t, cols in rows if t not in _OWN}
+
+
+def _stage(cur: duckdb.DuckDBPyConnection, held: list[str], now: datetime) -> None:
+    """Temp tables: _expired_files, _held_mentions, _gone_mentions, _gone_events."""
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE _expired_files AS SELECT source, sha256, file FROM sources "
+        "WHERE retention_days IS NOT NULL AND loaded_at + to_days(retention_days) <= ?",
+        [now],
+    )
+    has_em = bool(
+        cur.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_name = 'entity_mentions'"
+        ).fetchall()
+    )
+    if has_em and held:
+        cur.execute(
+            "CREATE OR REPLACE TEMP TABLE _held_mentions AS SELECT DISTINCT mention_id "
+            "FROM entity_mentions WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))",
+            [held],
+        )
+    else:
+        cur.execute("CREATE OR REPLACE TEMP TABLE _held_mentions (mention_id VARCHAR)")
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE _expired_mentions AS SELECT m.mention_id, "
+        "m.mention_id IN (SELECT mention_id FROM _held_mentions) AS held FROM mentions m "
+        "JOIN _expired_files f ON f.source = m.source AND f.sha256 = m.file_sha256"
+    )
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE _gone_mentions AS "
+        "SELECT mention_id FROM _expired_mentions WHERE NOT held"
+    )
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE _expired_events AS SELECT e.event_id, EXISTS ("
+        "  SELECT 1 FROM event_parties p JOIN _held_mentions h ON h.mention_id = p.mention_id"
+        "  WHERE p.event_id = e.event_id) AS held "
+        "FROM events e JOIN _expired_files f ON f.source = e.source AND f.sha256 = e.file_sha256"
+    )
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE _gone_events AS "
+        "SELECT event_id FROM _expired_events WHERE NOT held"
+    )
+
+
+_GONE_MENTION = "mention_id IN (SELECT mention_id FROM _gone_mentions)"
+_GONE_EVENT = "event_id IN (SELECT event_id FROM _gone_events)"
+
+
+def _conditions(
+    cur: duckdb.DuckDBPyConnection, now: datetime
+) -> dict[str, tuple[str, list[object]]]:
+    """table → (WHERE condition, args) selecting the rows purge removes, in deletion order."""
+    conds: dict[str, tuple[str, list[object]]] = {
+        "event_parties": (f"{_GONE_EVENT} OR {_GONE_MENTION}", []),
+        "holdings": (_GONE_MENTION, []),
+        "events": (_GONE_EVENT, []),
+        "mentions": (_GONE_MENTION, []),
+        "quarantine": (
+            "EXISTS (SELECT 1 FROM sources s WHERE s.source = quarantine.source "
+            "AND s.file = quarantine.file AND s.retention_days IS NOT NULL "
+            "AND quarantine.loaded_at + to_days(s.retention_days) <= ?)",
+            [now],
+        ),
+    }
+    for table, cols in _derived_tables(cur, _MENTION_COLUMNS).items():
+        conds[table] = (
+            " OR ".join(f"{c} IN (SELECT mention_id FROM _gone_mentions)" for c in cols),
+            [],
+        )
+    for table in _derived_tables(cur, ("event_id",)):
+        if table not in conds:
+            conds[table] = (_GONE_EVENT, [])
+    return conds
+
+
+_ORPHAN_THINGS = (
+    "source IN (SELECT source FROM _expired_files) "
+    "AND thing_id NOT IN (SELECT thing_id FROM holdings) "
+    "AND thing_id NOT IN (SELECT thing_id FROM event_parties WHERE thing_id IS NOT NULL) "
+    "AND thing_id NOT IN (SELECT place_id FROM events WHERE place_id IS NOT NULL)"
+)
+
+
+def purge(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    reresolve: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
+) -> PurgeReport:
+    """Remove expired data (or, with dry_run, only count it). Callers authorise and audit.
+
+    `reresolve` defaults to docket.resolve.pipeline.resolve when that module exists.
+    """
+    at = now or datetime.now(UTC)
+    report = PurgeReport()
+    held = _held_entities(con)
+    cur = con.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        _stage(cur, held, at)
+        report.expired_files = [
+            f"{s}:{h[:12]}"
+            for s, h in cur.execute(
+                "SELECT source, sha256 FROM _expired_files ORDER BY source, sha256"
+            ).fetchall()
+        ]
+        report.kept_by_hold = {
+            "mentions": _scalar(cur, "SELECT count(*) FROM _expired_mentions WHERE held"),
+            "events": _scalar(cur, "SELECT count(*) FROM _expired_events WHERE held"),
+        }
+        conds = _conditions(cur, at)
+        for table, (where, args) in conds.items():
+            report.removed[table] = _scalar(
+                cur, f"SELECT count(*) FROM {table} WHERE {where}", args
+            )
+        has_entities = entities.table_exists(con, "entities") and "entity_mentions" in conds
+        if has_entities:
+            report.entities_unsupported = _scalar(
+                cur,
+                "SELECT count(*) FROM entities e WHERE NOT EXISTS (SELECT 1 FROM entity_mentions em "
+                f"WHERE em.entity_id = e.entity_id AND NOT em.{_GONE_MENTION})",
+            )
+        if dry_run:
+            report.removed["things"] = _orphan_things_after(cur, conds)
+            cur.execute("ROLLBACK")
+            return report
+        for table, (where, args) in conds.items():
+            cur.execute(f"DELETE FROM {table} WHERE {where}", args)
+        report.removed["things"] = _scalar(
+            cur, f"SELECT count(*) FROM things WHERE {_ORPHAN_THINGS}"
+        )
+        cur.execute(f"DELETE FROM things WHERE {_ORPHAN_THINGS}")
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()
+    touched = report.total_removed > 0
+    c = con.cursor()
+    remaining = _scalar(c, "SELECT count(*) FROM mentions")
+    c.close()
+    if touched and remaining == 0 and entities.table_exists(con, "entities"):
+        _clear_entities(con)
+    elif touched:
+        fn = reresolve if reresolve is not None else _default_resolver()
+        if fn is not None:
+            fn(con)
+            report.reresolved = True
+        elif entities.table_exists(con, "entities"):
+            c = con.cursor()
+            c.execute(
+                "DELETE FROM entities WHERE entity_id NOT IN (SELECT entity_id FROM entity_mentions)"
+            )
+            c.close()
+    return report
+
+
+def _orphan_things_after(
+    cur: duckdb.DuckDBPyConnection, conds: dict[str, tuple[str, list[object]]]
+) -> int:
+    """Count things that would be orphaned, by deleting inside the (rolled back) transaction."""
+    for table, (where, args) in conds.items():
+        cur.execute(f"DELETE FROM {table} WHERE {where}", args)
+    return _scalar(cur, f"SELECT count(*) FROM things WHERE {_ORPHAN_THINGS}")
+
+
+def _clear_entities(con: duckdb.DuckDBPyConnection) -> None:
+    cur = con.cursor()
+    try:
+        for table in ("entity_mentions", "entities"):
+            if entities.table_exists(con, table):
+                cur.execute(f"DELETE FROM {table}")
+    finally:
+        cur.close()
+
+
+def _default_resolver() -> Callable[[duckdb.DuckDBPyConnection], object] | None:
+    try:
+        pipeline = importlib.import_module("docket.resolve.pipeline")
+    except ImportError:
+        return None
+
+    def run(con: duckdb.DuckDBPyConnection) -> object:
+        return pipeline.resolve(con, progress=False)
+
+    return run
