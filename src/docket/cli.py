@@ -11,6 +11,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from docket.errors import AccessError, DocketError
 
@@ -59,10 +60,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="docket")
     except AccessError as exc:
-        _err.print(f"[bold red]refused:[/] {exc}", highlight=False, markup=True)
+        _err.print(f"[bold red]refused:[/] {escape(str(exc))}", highlight=False, markup=True)
         sys.exit(3)
     except DocketError as exc:
-        _err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        _err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True)
         sys.exit(2)
 
 
