@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from click.testing import CliRunner
+from typer.testing import CliRunner
 
 PASSWORD = "correct-horse-battery"
 _DOCKET_ENV = ("DOCKET_USER", "DOCKET_PASSWORD", "DOCKET_CASE", "DOCKET_WHY")

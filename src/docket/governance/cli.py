@@ -28,7 +28,8 @@ report_app = typer.Typer(help="Reports for auditors.")
 def table(headers: list[str], rows: list[list[object]]) -> None:
     """Print rows as a table on a terminal, else as tab-separated lines; text shown literally."""
     if not _out.is_terminal:
-        for line in [headers, *rows]:
+        lines: list[list[object]] = [list(headers), *rows]
+        for line in lines:
             typer.echo("\t".join("" if v is None else " ".join(str(v).split()) for v in line))
         return
     t = Table(*headers, show_lines=False)

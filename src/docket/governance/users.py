@@ -69,6 +69,7 @@ def bootstrap(con: duckdb.DuckDBPyConnection, name: str, role: str, password: st
     """Create the first user of an empty store without a login: it must be an admin."""
     if count(con) > 0:
         raise Forbidden("this store already has users: log in as an admin to add more")
+    role = inputs.one_of("--role", role, ROLES)
     if role != ADMIN:
         raise Forbidden(
             "the first user of a store must be an admin: `docket user add NAME --role admin`"
