@@ -1,9 +1,264 @@
-"""Commands of this package (filled in by its issue)."""
+"""`docket ingest`, `docket sources`, `docket quarantine`, `docket export mentions`.
+
+Ingest and source administration run as audited operations for the admin role.
+Quarantined rows hold raw person data as delivered, so `docket quarantine` is
+shown only to an admin (who manages sources and must be able to fix them) and
+every showing is audited with the rows' count. Exports are disclosures of person
+data: they need --case and --why and go through the person-data gate.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from docket import settings
+from docket.errors import DocketError
+from docket.governance.gate import operation, person_data
+from docket.sources.export import FORMATS, export_mentions
+from docket.sources.ingest import FileResult, ingest_file, mappings_for, plan_files
+from docket.sources.mapping import SourceMapping
+from docket.store.db import connect
+
+export_app = typer.Typer(
+    help="Export person data: a disclosure, so it needs --case and --why (audited).",
+    no_args_is_help=True,
+)
+_out = Console()
+_err = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Store file (default: $DOCKET_DB or ./docket-data/docket.duckdb)."),
+]
+
+
+def _summary(results: list[FileResult], failed: list[tuple[Path, str]]) -> Table:
+    table = Table(title="ingest")
+    for col in ("source", "file", "status", "read", "stored", "quarantined"):
+        table.add_column(
+            col, justify="right" if col in ("read", "stored", "quarantined") else "left"
+        )
+    for col in ("mentions", "things", "events", "s"):
+        table.add_column(col, justify="right")
+    for r in results:
+        table.add_row(
+            r.source,
+            Path(r.file).name,
+            r.status,
+            f"{r.rows_read:,}",
+            f"{r.rows_stored:,}",
+            f"[red]{r.rows_quarantined:,}[/]" if r.rows_quarantined else "0",
+            f"{r.inserted.get('mentions', 0):,}",
+            f"{r.inserted.get('things', 0):,}",
+            f"{r.inserted.get('events', 0):,}",
+            f"{r.seconds:.1f}",
+        )
+    for path, msg in failed:
+        table.add_row("?", path.name, f"[red]failed[/]: {msg}", "", "", "", "", "", "", "")
+    return table
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Source files, or folders of them.")],
+    mapping: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--mapping", help="A mapping YAML of your own (repeatable); tried before shipped ones."
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Load source files through their mappings into the store (admin; audited)."""
+    con = connect(db)
+    try:
+        mapping = mapping or []
+        params = {"paths": [str(p) for p in paths], "mappings": [str(m) for m in mapping]}
+        with operation(con, action="ingest", roles=["admin"], params=params) as op:
+            maps = mappings_for(mapping)
+            plan = plan_files(paths, maps)
+            op.objects.extend(sorted({m.name for _, m in plan.matched}))
+            results, failed = _run(con, plan.matched)
+            op.result_count = sum(r.rows_stored for r in results)
+    finally:
+        con.close()
+    _out.print(_summary(results, failed))
+    loaded = [r for r in results if r.status == "loaded"]
+    skipped = [r for r in results if r.status == "skipped"]
+    _out.print(
+        f"{len(loaded)} file(s) loaded: {sum(r.rows_read for r in loaded):,} rows read, "
+        f"{sum(r.rows_stored for r in loaded):,} stored, "
+        f"{sum(r.rows_quarantined for r in loaded):,} quarantined"
+        + (f"; {len(skipped)} already loaded (same SHA-256), skipped" if skipped else "")
+    )
+    if any(r.rows_quarantined for r in loaded):
+        _out.print("see the rejected rows and reasons with `docket quarantine SOURCE`")
+    for f in plan.unknown:
+        _err.print(f"not recognised by any mapping, not read: {f}", highlight=False)
+    if failed:
+        raise typer.Exit(2)
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection, matched: list[tuple[Path, SourceMapping]]
+) -> tuple[list[FileResult], list[tuple[Path, str]]]:
+    results: list[FileResult] = []
+    failed: list[tuple[Path, str]] = []
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=_err, transient=True) as progress:
+        task = progress.add_task("ingest", total=len(matched))
+        for path, m in matched:
+
+            def step(stage: str, _p: Path = path) -> None:
+                progress.update(task, description=f"{_p.name}: {stage}")
+
+            try:
+                results.append(ingest_file(con, path, m, step=step))
+            except DocketError as exc:
+                failed.append((path, str(exc)))
+                _err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            progress.advance(task)
+    return results, failed
+
+
+def _age(then: datetime) -> str:
+    secs = (datetime.now(UTC) - then).total_seconds()
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if secs >= size:
+            return f"{secs / size:.0f} {unit} ago"
+    return "just now"
+
+
+def sources(db: DbOption = None) -> None:
+    """List loaded source files with counts, freshness and retention (admin; audited)."""
+    con = connect(db)
+    try:
+        with operation(con, action="sources.list", roles=["admin"]) as op:
+            rows = (
+                con.cursor()
+                .execute(
+                    "SELECT source, file, sha256, rows_read, rows_stored, rows_quarantined, "
+                    "loaded_at, retention_days, loaded_at + to_days(retention_days), legal_basis "
+                    "FROM sources ORDER BY source, loaded_at"
+                )
+                .fetchall()
+            )
+            op.result_count = len(rows)
+    finally:
+        con.close()
+    table = Table(title="sources")
+    for col in ("source", "file", "sha256", "read", "stored", "quarantined", "loaded"):
+        table.add_column(
+            col, justify="right" if col in ("read", "stored", "quarantined") else "left"
+        )
+    table.add_column("expires")
+    table.add_column("legal basis", overflow="fold")
+    for s, f, sha, rd, st, q, at, days, exp, basis in rows:
+        table.add_row(
+            s,
+            Path(f).name,
+            sha[:12],
+            f"{rd:,}",
+            f"{st:,}",
+            f"{q:,}",
+            f"{at:%Y-%m-%d %H:%M} ({_age(at)})",
+            "never" if days is None else f"{exp:%Y-%m-%d} ({days} d)",
+            basis or "",
+        )
+    _out.print(table)
+    if not rows:
+        _out.print("nothing loaded yet: `docket ingest PATH`")
+
+
+def quarantine(
+    source: Annotated[str | None, typer.Argument(help="Only this source (mapping name).")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Rows to show.")] = 50,
+    db: DbOption = None,
+) -> None:
+    """Show rejected rows with their reasons (admin only: they hold raw person data; audited)."""
+    con = connect(db)
+    where, args = ("WHERE source = ?", [source]) if source else ("", [])
+    try:
+        params = {"source": source, "limit": limit}
+        objects = [source] if source else []
+        with operation(
+            con, action="quarantine.show", roles=["admin"], objects=objects, params=params
+        ) as op:
+            cur = con.cursor()
+            total = cur.execute(f"SELECT count(*) FROM quarantine {where}", args).fetchall()[0][0]
+            by_reason = cur.execute(
+                "SELECT source, regexp_extract(reason, '^[^:(]*') AS why, count(*) "
+                f"FROM quarantine {where} GROUP BY ALL ORDER BY 3 DESC",
+                args,
+            ).fetchall()
+            rows = cur.execute(
+                "SELECT source, file, row_number, reason, raw FROM quarantine "
+                f"{where} ORDER BY source, file, row_number LIMIT {int(limit)}",
+                args,
+            ).fetchall()
+            op.result_count = len(rows)
+    finally:
+        con.close()
+    summary = Table(title="quarantined rows by reason")
+    for col in ("source", "reason", "rows"):
+        summary.add_column(col)
+    for s, why, n in by_reason:
+        summary.add_row(s, why.strip(), f"{n:,}")
+    _out.print(summary)
+    table = Table(title=f"quarantine: {len(rows)} of {total:,} rows")
+    for col in ("source", "file", "row", "reason", "raw"):
+        table.add_column(col, overflow="fold")
+    for s, f, n, reason, raw in rows:
+        table.add_row(s, Path(f).name, str(n), reason, (raw or "")[:160])
+    _out.print(table)
+
+
+@export_app.command("mentions")
+def export_mentions_cmd(
+    fmt: Annotated[str, typer.Option("--format", help=f"One of {', '.join(FORMATS)}.")] = "csv",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output file (default: stdout).")
+    ] = None,
+    case: Annotated[
+        str | None, typer.Option("--case", help="Case id (default: $DOCKET_CASE).")
+    ] = None,
+    why: Annotated[
+        str | None, typer.Option("--why", help="Justification (default: $DOCKET_WHY).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Export every person mention (columns include source and record_key)."""
+    con = connect(db)
+    try:
+        with person_data(
+            con,
+            action="export.mentions",
+            case=case or settings.env("CASE"),
+            why=why or settings.env("WHY"),
+            params={"format": fmt, "out": None if out is None else str(out)},
+        ) as pd:
+            pd.result_count = export_mentions(pd, fmt, out)
+    finally:
+        con.close()
+    if out is not None:
+        _err.print(f"{pd.result_count:,} mentions written to {out}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the `docket` app."""
+    app.command("ingest")(ingest)
+    app.command("sources")(sources)
+    app.command("quarantine")(quarantine)
+    app.add_typer(export_app, name="export")

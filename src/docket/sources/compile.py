@@ -153,7 +153,7 @@ class _Compiler:
         outer = ["*"]
         name = self._synthetic_name()
         if name is not None:
-            outer.append(f"{name} AS __name")
+            outer += [f"{name} AS __name_in", f"norm_{self._name_normalizer()}({name}) AS __name"]
         for j, t in enumerate(self.m.things):
             key = self.scalar(t.key)
             outer.append(f"CAST({key} AS VARCHAR) AS __k{j}")
@@ -170,12 +170,18 @@ class _Compiler:
         return {f.prop: f for f in self.m.person}
 
     def _synthetic_name(self) -> str | None:
+        """'FAMILY/GIVEN' from lastName and firstName, when the mapping has no whole name."""
         p = self._person()
         if "name" in p or "nameLatin" in p or not ("lastName" in p or "firstName" in p):
             return None
-        parts = [f"i{self.index[id(p[k])]}" for k in ("lastName", "firstName") if k in p]
-        normalizer = self.model.types[self.model.kind("Person").properties["name"].type].normalizer
-        return f"norm_{normalizer}(NULLIF(concat_ws(' ', {', '.join(parts)}), ''))"
+        last = f"i{self.index[id(p['lastName'])]}" if "lastName" in p else "NULL"
+        first = f"i{self.index[id(p['firstName'])]}" if "firstName" in p else "NULL"
+        both = f"{last} || '/' || coalesce({first}, '')"
+        return f"CASE WHEN {last} IS NOT NULL THEN {both} ELSE {first} END"
+
+    def _name_normalizer(self) -> str:
+        person = self.model.kind("Person")
+        return str(self.model.types[person.properties["name"].type].normalizer)
 
     # ---- inserts ----
     def mentions(self) -> str:
@@ -185,8 +191,7 @@ class _Compiler:
         if nf is not None:
             nin, nval = f"i{self.index[id(nf)]}", f"f{self.index[id(nf)]}"
         elif self._synthetic_name() is not None:
-            parts = [f"i{self.index[id(p[k])]}" for k in ("lastName", "firstName") if k in p]
-            nin, nval = f"NULLIF(concat_ws(' ', {', '.join(parts)}), '')", "__name"
+            nin, nval = "__name_in", "__name"
         else:
             nin = nval = ""
         if nval:
@@ -207,10 +212,6 @@ class _Compiler:
             )
             for part, col in names.items():
                 cols[col] = f"{nval}.{part}"
-        for col, prop in (("family_name", "lastName"), ("given_name", "firstName")):
-            if prop in p:
-                fi = f"f{self.index[id(p[prop])]}"
-                cols[col] = f"COALESCE({fi}.pinyin, {cols.get(col, 'NULL')})"
         ident_f = p.get("idNumber")
         id_rtype = self.types.get(ident_f.normalizer or "") if ident_f else None
         id_ok = ""

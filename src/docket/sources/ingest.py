@@ -68,7 +68,7 @@ def install_normalizers(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()[0][0]
     if have:
         return
-    from docket.normalize import sql as norm_sql  # type: ignore[attr-defined,unused-ignore]
+    from docket.normalize import sql as norm_sql
 
     norm_sql.install(con)
 

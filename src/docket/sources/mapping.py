@@ -9,6 +9,7 @@ names a special-category column or property is refused outright.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -268,8 +269,10 @@ def _things(m: Model, file: str, raw: Any) -> tuple[ThingSpec, ...]:
     return tuple(out)
 
 
-def _ref(m: Model, file: str, key: str, ref: Any, kinds: tuple[str, ...], things: Any) -> str:
-    ref = _str(file, key, ref)
+def _ref(
+    m: Model, file: str, key: str, raw: Any, kinds: tuple[str, ...], things: Sequence[ThingSpec]
+) -> str:
+    ref = _str(file, key, raw)
     if ref == PERSON:
         if "Person" not in kinds:
             raise _fail(file, key, f"this role takes {', '.join(kinds)}, not a person")
@@ -280,7 +283,7 @@ def _ref(m: Model, file: str, key: str, ref: Any, kinds: tuple[str, ...], things
         raise _fail(file, key, f"unknown reference {ref!r}; known: {', '.join(ids)}")
     if not any(m.is_a(thing.kind, k) for k in kinds):
         raise _fail(file, key, f"{ref!r} is a {thing.kind}; this role takes {', '.join(kinds)}")
-    return str(ref)
+    return ref
 
 
 def parse_mapping(data: Any, file: str, m: Model | None = None) -> SourceMapping:

@@ -31,6 +31,8 @@ BAD_BYTES = "\U0010fffd"  # a non-character: never in real text, marks undecodab
 _NATIVE_ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "latin-1": "latin-1", "utf-16": "utf-16"}
 _CHUNK = 1 << 22
 _JSON_SAMPLE = 10_000
+# DuckDB does not short-circuit AND: guard every JSON function with json_valid first
+_IS_OBJECT = "coalesce(CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' END, false)"
 RAW, REJ = "_docket_raw", "_docket_rej"
 
 
@@ -172,16 +174,16 @@ def _json_columns(con: duckdb.DuckDBPyConnection, m: SourceMapping, path: Path) 
     present = con.execute(
         f"""SELECT DISTINCT unnest(json_keys(line)) FROM (
             SELECT line FROM _docket_numbered
-            WHERE json_valid(line) AND json_type(line) = 'OBJECT' LIMIT {_JSON_SAMPLE})"""
+            WHERE {_IS_OBJECT} LIMIT {_JSON_SAMPLE})"""
     ).fetchall()
     _check_columns(m, path, sorted(r[0] for r in present))
     cols = m.columns()
     paths = "[" + ", ".join(lit("$." + json.dumps(c, ensure_ascii=False)) for c in cols) + "]"
     select = ", ".join(f"__v[{i + 1}] AS {ident(c)}" for i, c in enumerate(cols))
-    ok = "json_valid(line) AND json_type(line) = 'OBJECT'"
+    ok = _IS_OBJECT
     con.execute(
         f"""CREATE TEMP TABLE {RAW} AS SELECT __row, {select} FROM (
-            SELECT __row, json_extract_string(line, {paths}) AS __v
+            SELECT __row, CASE WHEN {ok} THEN json_extract_string(line, {paths}) END AS __v
             FROM _docket_numbered WHERE {ok})"""
     )
     con.execute(

@@ -1,0 +1,128 @@
+"""Exporting person mentions: CSV, Parquet, or FollowTheMoney JSON lines.
+
+A disclosure of person data: every function here takes the `PersonData` handle
+that `docket.governance.gate.person_data` hands out (case, justification, audit),
+never a raw connection. Rows stream from DuckDB as Arrow batches.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from docket.errors import InputError
+from docket.governance.gate import PersonData, read_path
+from docket.schema import model
+
+FORMATS = ("csv", "parquet", "ftm")
+_BATCH = 65_536
+
+# mentions column → Person property (its `ftm:` name is the FollowTheMoney property).
+# region_code is left out of FtM: FtM's `jurisdiction` is a country, not a GB/T 2260 code.
+FTM_COLUMNS = {
+    "name_raw": "name",
+    "birth_date": "birthDate",
+    "sex": "gender",
+    "nationality": "nationality",
+    "id_number": "idNumber",
+    "passport": "passportNumber",
+    "phone": "phone",
+    "email": "email",
+    "address": "address",
+}
+_FTM_GENDER = "CASE sex WHEN 'M' THEN 'male' WHEN 'F' THEN 'female' END"
+
+
+def _has_entities(pd: PersonData) -> bool:
+    rows = pd.sql(
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_schema = 'main' AND table_name = 'entity_mentions'"
+    ).fetchall()
+    return bool(rows[0][0])
+
+
+def mentions_query(pd: PersonData) -> str:
+    """SELECT of every mention, with `entity_id` once resolution has run."""
+    if _has_entities(pd):
+        return (
+            "SELECT m.mention_id, m.source, m.record_key, em.entity_id, m.* EXCLUDE "
+            "(mention_id, source, record_key) FROM mentions m "
+            "LEFT JOIN entity_mentions em USING (mention_id) ORDER BY m.source, m.record_key"
+        )
+    return "SELECT * FROM mentions ORDER BY source, record_key"
+
+
+def _ftm_query(pd: PersonData) -> str:
+    person = model().kind("Person")
+    entries = []
+    for col, prop in FTM_COLUMNS.items():
+        value = _FTM_GENDER if col == "sex" else f"CAST({col} AS VARCHAR)"
+        entries.append(f"{{'k': '{person.properties[prop].ftm}', 'v': {value}}}")
+    alias = person.properties["nameLatin"].ftm
+    entries.append(
+        f"{{'k': '{alias}', 'v': CASE WHEN name_hanzi IS NOT NULL THEN name_pinyin END}}"
+    )
+    props = (
+        "map_from_entries(list_transform(list_filter([" + ", ".join(entries) + "], "
+        "e -> e.v IS NOT NULL), e -> {'k': e.k, 'v': [e.v]}))"
+    )
+    return (
+        f"SELECT to_json({{'id': mention_id, 'schema': '{person.ftm}', "
+        f"'properties': {props}}})::VARCHAR AS line FROM ({mentions_query(pd)})"
+    )
+
+
+@contextmanager
+def _sink(out: Path | None) -> Iterator[IO[bytes]]:
+    if out is None:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("wb") as f:
+        yield f
+
+
+def _batches(cursor: Any) -> Iterator[pa.RecordBatch]:
+    reader = cursor.fetch_record_batch(_BATCH)
+    yield from reader
+
+
+@read_path("export.mentions")
+def export_mentions(pd: PersonData, fmt: str, out: Path | None = None) -> int:
+    """Write every mention to `out` (stdout when None; Parquet needs a file). Returns rows."""
+    if fmt not in FORMATS:
+        raise InputError("--format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
+    if fmt == "parquet" and out is None:
+        raise InputError("--out", "Parquet is binary: give a file with --out FILE")
+    n = 0
+    if fmt == "ftm":
+        cur = pd.sql(_ftm_query(pd))
+        with _sink(out) as sink:
+            for batch in _batches(cur):
+                lines = batch.column(0).to_pylist()
+                sink.write(("\n".join(lines) + "\n").encode("utf-8") if lines else b"")
+                n += len(lines)
+        return n
+    cur = pd.sql(mentions_query(pd))
+    reader = cur.fetch_record_batch(_BATCH)
+    with _sink(out) as sink:
+        writer: Any = (
+            pq.ParquetWriter(sink, reader.schema)
+            if fmt == "parquet"
+            else pacsv.CSVWriter(sink, reader.schema)
+        )
+        try:
+            for batch in reader:
+                writer.write_batch(batch)
+                n += batch.num_rows
+        finally:
+            writer.close()
+    return n

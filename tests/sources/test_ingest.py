@@ -1,0 +1,326 @@
+"""Ingesting files: quarantine with reasons, read = stored + quarantined, idempotence, atomicity."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from docket.sources.ingest import ingest_file
+from docket.sources.mapping import load_mapping
+from tests.sources.conftest import count, ingest, write_mapping
+
+PEOPLE = {
+    "name": "people",
+    "files": ["people*.csv"],
+    "format": "csv",
+    "record_key": "id",
+    "retention_days": 365,
+    "legal_basis": "test fixture",
+    "person": {"name": "full_name", "birthDate": "dob", "address": "street"},
+}
+
+
+def _people_csv(path: Path, n: int, bad: dict[int, str]) -> None:
+    """n data rows; row numbers in `bad` get a defect of the named kind."""
+    lines = ["id,full_name,dob,street,shoe_size"]
+    for i in range(1, n + 1):
+        row = [
+            f"P{i}",
+            f"Person Number{i}",
+            f"19{50 + i % 50}-0{1 + i % 9}-1{i % 9}",
+            f"{i} Road",
+            "9",
+        ]
+        kind = bad.get(i)
+        if kind == "date":
+            row[2] = "31/02/notadate"
+        elif kind == "short":
+            row = row[:3]
+        elif kind == "long":
+            row = [*row, "extra"]
+        elif kind == "nokey":
+            row[0] = ""
+        elif kind == "dup":
+            row[0] = "P1"
+        lines.append(",".join(row))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_malformed_rows_are_quarantined_with_reasons(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    bad = {7: "date", 19: "short", 33: "long", 58: "nokey", 71: "dup", 90: "date"}
+    data = tmp_path / "people.csv"
+    _people_csv(data, 100, bad)
+    result = ingest(con, data, write_mapping(tmp_path, PEOPLE))
+
+    assert result.rows_read == 100
+    assert result.rows_quarantined == len(bad)
+    assert result.rows_stored == 100 - len(bad)
+    assert result.rows_read == result.rows_stored + result.rows_quarantined
+    reasons = dict(con.execute("SELECT row_number, reason FROM quarantine").fetchall())
+    assert sorted(reasons) == sorted(bad)
+    assert reasons[7].startswith("bad date") and "31/02/notadate" in reasons[7]
+    assert reasons[19].startswith("wrong column count")
+    assert reasons[33].startswith("wrong column count")
+    assert reasons[58].startswith("missing record key")
+    assert reasons[71].startswith("duplicate record key P1 (first at row 1)")
+    good = {f"P{i}" for i in range(1, 101) if i not in bad}
+    stored = {r[0] for r in con.execute("SELECT record_key FROM mentions").fetchall()}
+    assert stored == good
+    # rows keep their place in the file even around rejected ones
+    rows = dict(con.execute("SELECT record_key, row_number FROM mentions").fetchall())
+    assert rows["P20"] == 20 and rows["P100"] == 100
+    src = con.execute("SELECT rows_read, rows_stored, rows_quarantined FROM sources").fetchall()
+    assert src == [(100, 94, 6)]
+
+
+def test_only_mapped_columns_are_stored(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    data = tmp_path / "people.csv"
+    _people_csv(data, 5, {2: "date"})
+    ingest(con, data, write_mapping(tmp_path, PEOPLE))
+    raw = con.execute("SELECT raw FROM quarantine").fetchall()[0][0]
+    assert json.loads(raw) == {
+        "id": "P2",
+        "full_name": "Person Number2",
+        "dob": "31/02/notadate",
+        "street": "2 Road",
+    }
+    assert "shoe_size" not in raw
+
+
+def test_reingesting_the_same_file_is_idempotent(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    data = tmp_path / "people.csv"
+    _people_csv(data, 20, {3: "date"})
+    mapping = write_mapping(tmp_path, PEOPLE)
+    first = ingest(con, data, mapping)
+    again = ingest(con, data, mapping)
+    assert (first.status, again.status) == ("loaded", "skipped")
+    assert count(con, "mentions") == 19
+    assert count(con, "quarantine") == 1
+    assert count(con, "sources") == 1
+
+
+def test_a_new_version_of_a_file_replaces_rows_with_the_same_keys(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    mapping = write_mapping(tmp_path, PEOPLE)
+    data = tmp_path / "people.csv"
+    _people_csv(data, 10, {})
+    ingest(con, data, mapping)
+    data.write_text("id,full_name,dob,street\nP3,Corrected Name,1960-01-01,3 Road\n")
+    ingest(con, data, mapping)
+    assert count(con, "mentions") == 10
+    names = con.execute("SELECT name_raw FROM mentions WHERE record_key = 'P3'").fetchall()
+    assert names == [("Corrected Name",)]
+
+
+def test_a_crash_midway_leaves_nothing_of_the_file(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    body = {
+        **PEOPLE,
+        "person": {**PEOPLE["person"], "phone": "tel"},  # type: ignore[dict-item]
+        "things": [{"id": "phone", "kind": "Phone", "key": "tel"}],
+        "holdings": [{"asset": "phone"}],
+    }
+    data = tmp_path / "people.csv"
+    data.write_text("id,full_name,dob,street,tel\nA,Ann Bee,1980-01-01,,13812345678\nB,x,bad,,1\n")
+    m = load_mapping(write_mapping(tmp_path, body))
+
+    def crash(stage: str) -> None:
+        if stage == "things":  # after quarantine and mentions were written
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest_file(con, data, m, step=crash)
+    for table in ("mentions", "quarantine", "things", "holdings", "sources"):
+        assert count(con, table) == 0, table
+    # and the file loads cleanly afterwards
+    assert ingest(con, data, m).rows_stored == 1
+    assert count(con, "holdings") == 1
+
+
+def test_user_mapping_for_an_english_person_csv(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    data = tmp_path / "contacts_2024.csv"
+    data.write_text(
+        "Ref,Surname,Forename,Date of Birth,Address Line 1,Town,Postcode\n"
+        'C-1,Smith,John,03/02/1980,"1 High Street",Leeds,LS1 1AA\n'
+        "C-2,O'Brien,Siobhán,17/11/1975,2 Low Road,Cork,\n"
+        "C-3,Müller,Jürgen,,,Berlin,\n",
+        encoding="utf-8",
+    )
+    mapping = write_mapping(
+        tmp_path,
+        {
+            "name": "contacts",
+            "files": ["contacts_*.csv"],
+            "record_key": "Ref",
+            "person": {
+                "lastName": "Surname",
+                "firstName": "Forename",
+                "birthDate": {"column": "Date of Birth", "format": "%d/%m/%Y"},
+                "address": {"column": ["Address Line 1", "Town", "Postcode"], "separator": ", "},
+            },
+        },
+    )
+    result = ingest(con, data, mapping)
+    assert (result.rows_stored, result.rows_quarantined) == (3, 0)
+    rows = con.execute(
+        "SELECT record_key, name_raw, family_name, given_name, birth_date::VARCHAR, address "
+        "FROM mentions ORDER BY record_key"
+    ).fetchall()
+    assert rows[0] == (
+        "C-1", "Smith/John", "smith", "john", "1980-02-03", "1 High Street, Leeds, LS1 1AA"
+    )  # fmt: skip
+    assert rows[1] == (
+        "C-2",
+        "O'Brien/Siobhán",
+        "obrien",
+        "siobhan",
+        "1975-11-17",
+        "2 Low Road, Cork",
+    )
+    assert rows[2] == ("C-3", "Müller/Jürgen", "muller", "jurgen", None, "Berlin")
+
+
+def test_gb18030_with_undecodable_bytes(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    data = tmp_path / "reg.csv"
+    good = "编号,姓名,性别\nR1,张伟,男\n".encode("gb18030")
+    broken = b"R2,\x81\x20\xff,\xc5\xae\n"  # invalid GB18030 in the name
+    tail = "R3,欧阳娜娜,女\n".encode("gb18030")
+    data.write_bytes(good + broken + tail)
+    mapping = write_mapping(
+        tmp_path,
+        {
+            "name": "reg",
+            "encoding": "gb18030",
+            "record_key": "编号",
+            "person": {"name": "姓名", "gender": "性别"},
+        },
+    )
+    result = ingest(con, data, mapping)
+    assert (result.rows_read, result.rows_stored, result.rows_quarantined) == (3, 2, 1)
+    reason = con.execute("SELECT row_number, reason FROM quarantine").fetchall()
+    assert reason == [(2, "undecodable bytes (gb18030) in column '姓名'")]
+    rows = con.execute("SELECT name_hanzi, sex FROM mentions ORDER BY record_key").fetchall()
+    assert rows == [("张伟", "M"), ("欧阳娜娜", "F")]
+
+
+def test_jsonl_with_broken_lines(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    data = tmp_path / "feed.jsonl"
+    lines = [
+        json.dumps({"k": "a", "who": "王芳", "at": "2026/01/02 13:45", "religion": "x"}),
+        '{"k": "b", "who": ',
+        "",
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"k": "c", "who": "李娜", "at": "2026/01/03 08:00"}),
+        json.dumps({"k": "d", "who": "李娜", "at": "yesterday"}),
+    ]
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = write_mapping(
+        tmp_path,
+        {
+            "name": "feed",
+            "format": "jsonl",
+            "record_key": "k",
+            "person": {"name": "who"},
+            "things": [{"id": "hotel", "kind": "Hotel", "key": {"value": "H1"}}],
+            "events": [
+                {
+                    "kind": "Stay",
+                    "properties": {"startDate": {"column": "at", "format": "%Y/%m/%d %H:%M"}},
+                    "place": "hotel",
+                    "parties": {"guest": "person", "place": "hotel"},
+                }
+            ],
+        },
+    )
+    result = ingest(con, data, mapping)
+    assert (result.rows_read, result.rows_stored, result.rows_quarantined) == (5, 2, 3)
+    reasons = dict(con.execute("SELECT row_number, reason FROM quarantine").fetchall())
+    assert reasons[2] == "not valid JSON"
+    assert reasons[4] == "not a JSON object"
+    assert reasons[6].startswith("bad date and time in at: yesterday")
+    events = con.execute(
+        "SELECT event_id, kind, strftime(start_at AT TIME ZONE 'Asia/Shanghai', '%Y-%m-%d %H:%M'),"
+        " place_id FROM events ORDER BY event_id"
+    ).fetchall()
+    assert events == [
+        ("feed:a", "Stay", "2026-01-02 13:45", "Hotel:H1"),
+        ("feed:c", "Stay", "2026-01-03 08:00", "Hotel:H1"),
+    ]
+    parties = con.execute(
+        "SELECT event_id, role, mention_id, thing_id FROM event_parties ORDER BY ALL"
+    ).fetchall()
+    assert parties[0] == ("feed:a", "guest", "feed:a", None)
+    assert parties[1] == ("feed:a", "place", None, "Hotel:H1")
+
+
+def test_parquet_things_and_events(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    data = tmp_path / "transfers.parquet"
+    table = pa.table(
+        {
+            "id": ["t1", "t2", "t3"],
+            "from": ["6222000011112222", "6222000011112222", "6222000033334444"],
+            "to": ["6222000033334444", "6222000055556666", "6222000011112222"],
+            "amount": pa.array([10.5, 2000.0, None]),
+            "when": pa.array([1767331200, 1767334800, 1767338400], pa.timestamp("s")),
+        }
+    )
+    pq.write_table(table, data)
+    mapping = write_mapping(
+        tmp_path,
+        {
+            "name": "transfers",
+            "format": "parquet",
+            "record_key": "id",
+            "things": [
+                {"id": "payer", "kind": "BankAccount", "key": "from"},
+                {"id": "payee", "kind": "BankAccount", "key": "to"},
+            ],
+            "events": [
+                {
+                    "kind": "Transfer",
+                    "properties": {"date": "when", "amount": "amount"},
+                    "parties": {"payer": "payer", "beneficiary": "payee"},
+                }
+            ],
+        },
+    )
+    result = ingest(con, data, mapping)
+    assert (result.rows_stored, result.rows_quarantined) == (3, 0)
+    assert count(con, "things") == 3
+    props = con.execute("SELECT properties->>'amount' FROM events ORDER BY event_id").fetchall()
+    assert [p[0] for p in props] == ["10.5", "2000.0", None]
+
+
+def test_xml_records(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    data = tmp_path / "list.xml"
+    data.write_text(
+        "<list><person id='x1'><name>陈静</name><dob>1990-03-07</dob></person>"
+        "<person id='x2'><name>Li Lei</name><dob>1991-04-08</dob></person></list>",
+        encoding="utf-8",
+    )
+    mapping = write_mapping(
+        tmp_path,
+        {
+            "name": "list",
+            "format": "xml",
+            "xml_record": "person",
+            "record_key": "id",
+            "person": {"name": "name", "birthDate": "dob"},
+        },
+    )
+    assert ingest(con, data, mapping).rows_stored == 2
+    rows = con.execute("SELECT record_key, name_pinyin FROM mentions ORDER BY 1").fetchall()
+    assert rows == [("x1", "chen jing"), ("x2", "li lei")]
