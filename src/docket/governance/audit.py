@@ -109,6 +109,20 @@ def _json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+def require_writable(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise StoreError unless the audit trail can be written on `con` (checked before reads)."""
+    cur = con.cursor()
+    try:
+        mode = cur.execute("SELECT current_setting('access_mode')").fetchall()[0][0]
+    finally:
+        cur.close()
+    if str(mode).lower() == "read_only":
+        raise StoreError(
+            "cannot write the audit trail: the store is open read-only",
+            hint="open the store writable; nothing that must be audited can run without it",
+        )
+
+
 def record(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -217,48 +231,45 @@ class Verdict:
 
 
 def verify(con: duckdb.DuckDBPyConnection) -> Verdict:
-    """Recompute the chain in storage order; name the first row that breaks it."""
-    rows = _rows(con)
-    seqs = {r.seq for r in rows}
+    """Recompute the chain; name the first row that breaks it.
+
+    The chain is walked in seq order (edits, deletions, insertions), then the
+    storage order is compared with it (rows moved without changing their seq).
+    """
+    stored = _rows(con)
+    rows = sorted(stored, key=lambda r: r.seq)
+    n = len(rows)
     expected_seq, expected_prev = 1, GENESIS
     for r in rows:
-        if r.seq != expected_seq:
-            if r.seq > expected_seq and expected_seq not in seqs:
-                gone = (
-                    f"{expected_seq}"
-                    if r.seq == expected_seq + 1
-                    else f"{expected_seq}–{r.seq - 1}"
-                )
-                return Verdict(
-                    False,
-                    len(rows),
-                    expected_seq,
-                    f"row {gone} is missing: deleted from the trail "
-                    f"(row {r.seq} follows row {expected_seq - 1})",
-                )
+        if r.seq < expected_seq:
+            return Verdict(False, n, r.seq, f"row {r.seq} appears twice: a row was inserted")
+        if r.seq > expected_seq:
+            gone = f"{expected_seq}" if r.seq == expected_seq + 1 else f"{expected_seq}–{r.seq - 1}"
             return Verdict(
-                False,
-                len(rows),
-                r.seq,
-                f"row {r.seq} is out of place: stored where row {expected_seq} belongs "
-                "(rows reordered or a row inserted)",
-            )
+                False, n, expected_seq,
+                f"row {gone} is missing: deleted from the trail "
+                f"(row {r.seq} follows row {expected_seq - 1})",
+            )  # fmt: skip
         if r.hash != r.computed_hash():
             return Verdict(
-                False,
-                len(rows),
-                r.seq,
+                False, n, r.seq,
                 f"row {r.seq} does not match its hash: it was edited (or forged) by hand",
-            )
+            )  # fmt: skip
         if r.prev_hash != expected_prev:
             return Verdict(
-                False,
-                len(rows),
-                r.seq,
+                False, n, r.seq,
                 f"row {r.seq} does not chain to row {r.seq - 1}: a row was replaced, "
                 "inserted or removed before it",
-            )
+            )  # fmt: skip
         expected_seq, expected_prev = r.seq + 1, r.hash
+    for position, (got, want) in enumerate(zip(stored, rows, strict=True)):
+        if got.seq != want.seq:
+            after = f"after row {stored[position - 1].seq}" if position else "first"
+            return Verdict(
+                False, n, got.seq,
+                f"row {got.seq} is out of place: stored {after}, where row {want.seq} belongs "
+                "(rows reordered)",
+            )  # fmt: skip
     cur = con.cursor()
     try:
         head = cur.execute("SELECT seq, hash FROM audit_head").fetchall()

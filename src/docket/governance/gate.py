@@ -145,6 +145,7 @@ def person_data(
         "category": cat,
     }
     who: Principal | None = None
+    audit.require_writable(con)
     try:
         who = auth.current_principal(con, client=client)
         row["principal"] = who
@@ -230,6 +231,7 @@ def operation(
         "client": client,
         "category": category or audit.category_of(action, "alteration"),
     }
+    audit.require_writable(con)
     try:
         who = auth.current_principal(con, client=client)
     except DocketError as exc:
