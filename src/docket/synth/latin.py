@@ -58,6 +58,21 @@ _FIRST = [
     ("Łukasz", ""), ("Wojciech", ""), ("Agnieszka", ""), ("João", ""), ("Conceição", ""),
     ("Ana", ""), ("Marco", ""), ("Giulia", ""), ("Niccolò", ""), ("Dominik", ""),
     ("Tomáš", ""), ("Jiří", ""), ("Zoltán", ""), ("Ferenc", ""), ("Ülle", ""),
+    ("Adam", ""), ("Aidan", ""), ("Alan", ""), ("Arthur", "Art"), ("Brian", ""), ("Callum", ""),
+    ("Colin", ""), ("Connor", ""), ("Craig", ""), ("Dylan", ""), ("Ethan", ""), ("Frank", ""),
+    ("Gareth", ""), ("Gavin", ""), ("Graham", ""), ("Henry", "Hal"), ("Ian", ""), ("Isaac", ""),
+    ("Jacob", "Jake"), ("Jamie", ""), ("Jason", ""), ("Keith", ""), ("Kevin", ""), ("Kieran", ""),
+    ("Leo", ""), ("Lewis", ""), ("Luke", ""), ("Mark", ""), ("Martin", ""), ("Neil", ""),
+    ("Owen", ""), ("Philip", "Phil"), ("Raymond", "Ray"), ("Rhys", ""), ("Ryan", ""),
+    ("Simon", ""), ("Stephen", "Steve"), ("Stuart", ""), ("Terence", "Terry"), ("Tobias", "Toby"),
+    ("Alice", ""), ("Amy", ""), ("Abigail", "Abby"), ("Beth", ""), ("Bethany", ""), ("Caitlin", ""),
+    ("Carol", ""), ("Catherine", "Cathy"), ("Claire", ""), ("Dorothy", "Dot"), ("Eleanor", "Ellie"),
+    ("Ella", ""), ("Evie", ""), ("Fiona", ""), ("Florence", "Flo"), ("Gemma", ""), ("Helen", ""),
+    ("Imogen", ""), ("Isabel", "Izzy"), ("Jane", ""), ("Joanne", "Jo"), ("Julia", ""),
+    ("Karen", ""), ("Laura", ""), ("Linda", ""), ("Louise", ""), ("Megan", ""), ("Natalie", ""),
+    ("Nicola", "Nicky"), ("Paula", ""), ("Rachel", ""), ("Rosie", ""), ("Ruth", ""),
+    ("Samantha", "Sam"), ("Sandra", ""), ("Sophia", ""), ("Teresa", "Tess"), ("Valerie", "Val"),
+    ("Wendy", ""), ("Yvonne", ""),
 ]  # fmt: skip
 _LAST = [
     "Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas",
@@ -79,6 +94,16 @@ _LAST = [
     "Håkansson", "Nyström", "Rossi", "Russo", "Bianchi", "Romano", "Colombo", "Ricci",
     "De Luca", "Van der Berg", "De Vries", "Janssen", "Van Dijk", "Bakker", "Visser",
     "Smith-Jones", "Taylor-Wood", "Ní Bhriain",
+]  # fmt: skip
+# English place-name surnames (Ashworth, Thornley …) widen the pool as real registers are wide.
+_LAST += [
+    a + b
+    for a in ("Ash", "Black", "Brad", "Brook", "Bur", "Cald", "Carl", "Chad", "Clay", "Cran",
+              "Dun", "East", "Fair", "Fern", "Gold", "Hal", "Hart", "Haw", "Holl", "Kings",
+              "Lang", "Lock", "Mar", "Mid", "New", "Nor", "Pen", "Rad", "Ring", "Rus", "Sand",
+              "Shel", "Stan", "Stock", "Sun", "Thorn", "Tun", "Wal", "Wat", "Whit")
+    for b in ("ley", "ton", "well", "wood", "ford", "field", "worth", "by", "ham", "more",
+              "ridge", "stone", "brook", "combe", "den", "hurst", "ington", "bury", "shaw", "wick")
 ]  # fmt: skip
 _STREETS = [
     "High", "Station", "Church", "Main", "Park", "Victoria", "Green", "Manor", "Mill",
