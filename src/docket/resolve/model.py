@@ -1,0 +1,241 @@
+"""The probabilistic model: Splink comparisons for this data, training, storage.
+
+The model is a Splink settings dictionary with trained m/u probabilities. It is
+stored in `resolve_models` with a version and reused until `docket resolve
+--retrain`. A store too small to train on uses the default model shipped in
+`default_model.json` (trained on a generated world of Chinese and Latin names).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+import duckdb
+
+from docket.errors import ResolveError
+
+# Below this many profiles, EM has too few pairs to estimate m: use the shipped default.
+MIN_PROFILES_TO_TRAIN = 3000
+DEFAULT_PRIOR = 1e-5
+
+
+def _null(col: str) -> dict[str, Any]:
+    return {
+        "sql_condition": f'"{col}_l" IS NULL OR "{col}_r" IS NULL',
+        "label_for_charts": f"{col} missing",
+        "is_null_level": True,
+    }
+
+
+def _level(sql: str, label: str, m: float) -> dict[str, Any]:
+    # m is the starting value for EM (and the value kept where EM cannot estimate it)
+    return {"sql_condition": sql, "label_for_charts": label, "m_probability": m}
+
+
+def _else(m: float) -> dict[str, Any]:
+    return {"sql_condition": "ELSE", "label_for_charts": "different", "m_probability": m}
+
+
+# Strong identifiers: error rates are a property of the source systems, not of the
+# pairs EM happens to see (relatives sharing one ID would teach EM that matches
+# disagree on IDs), so their m values are fixed, documented here.
+_FIXED_M = ("id_number", "passport")
+# Levels that random pairs almost never reach get this u when sampling saw none.
+U_FLOOR = 1e-5
+
+
+def _comparison(
+    name: str, description: str, null_col: str, *levels: dict[str, Any]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "output_column_name": name,
+        "comparison_description": description,
+        "comparison_levels": [_null(null_col), *levels],
+    }
+    if name in _FIXED_M:
+        for level in out["comparison_levels"][1:]:
+            level["fix_m_probability"] = True
+    return out
+
+
+def comparisons() -> list[dict[str, Any]]:
+    """The comparisons, each level with the label an analyst sees in `docket explain`."""
+    jw = 'jaro_winkler_similarity("name_pinyin_l", "name_pinyin_r")'
+    dob = "strftime(\"birth_date_l\", '%Y%m%d'), strftime(\"birth_date_r\", '%Y%m%d')"
+    parts_equal = (
+        '(CAST(year("birth_date_l") = year("birth_date_r") AS INT)'
+        ' + CAST(month("birth_date_l") = month("birth_date_r") AS INT)'
+        ' + CAST(day("birth_date_l") = day("birth_date_r") AS INT))'
+    )
+    dl_id = 'damerau_levenshtein("id_number_l", "id_number_r")'
+    return [
+        _comparison(
+            "name",
+            "pinyin / Latin name",
+            "name_pinyin",
+            _level(
+                "replace(\"name_pinyin_l\", ' ', '') = replace(\"name_pinyin_r\", ' ', '')",
+                "same name",
+                0.80,
+            ),
+            _level('"name_key_l" = "name_key_r"', "same name, other order", 0.08),
+            _level(f"{jw} >= 0.92", "name nearly the same (Jaro-Winkler >= 0.92)", 0.05),
+            _level(f"{jw} >= 0.82", "name similar (Jaro-Winkler >= 0.82)", 0.03),
+            _level(
+                '"initials_l" = "initials_r" OR "initials_l" = reverse("initials_r")',
+                "same initials",
+                0.02,
+            ),
+            _else(0.02),
+        ),
+        _comparison(
+            "hanzi",
+            "name in Hanzi",
+            "name_hanzi",
+            _level('"name_hanzi_l" = "name_hanzi_r"', "same Hanzi", 0.85),
+            _level(
+                'length("name_hanzi_l") = length("name_hanzi_r") '
+                'AND levenshtein("name_hanzi_l", "name_hanzi_r") = 1',
+                "one character differs",
+                0.10,
+            ),
+            _else(0.05),
+        ),
+        _comparison(
+            "birth_date",
+            "date of birth",
+            "birth_date",
+            _level('"birth_date_l" = "birth_date_r"', "same date of birth", 0.90),
+            _level(
+                f"{parts_equal} = 2 OR damerau_levenshtein({dob}) <= 1",
+                "date of birth one part off",
+                0.06,
+            ),
+            _level('year("birth_date_l") = year("birth_date_r")', "same birth year", 0.02),
+            _else(0.02),
+        ),
+        _comparison(
+            "id_number",
+            "resident identity number",
+            "id_number",
+            _level('"id_number_l" = "id_number_r"', "same ID number", 0.93),
+            _level(f"{dl_id} <= 1", "ID number one typo or transposition apart", 0.04),
+            _level(f"{dl_id} <= 2", "ID number two edits apart", 0.01),
+            _else(0.02),
+        ),
+        _comparison(
+            "passport",
+            "passport number",
+            "passport",
+            _level('"passport_l" = "passport_r"', "same passport", 0.95),
+            _level(
+                'damerau_levenshtein("passport_l", "passport_r") <= 1', "passport one typo", 0.03
+            ),
+            _else(0.02),
+        ),
+        _comparison(
+            "phone",
+            "phone (E.164)",
+            "phone",
+            _level('"phone_l" = "phone_r"', "same phone", 0.85),
+            _else(0.15),
+        ),
+        _comparison(
+            "email",
+            "e-mail",
+            "email",
+            _level('lower("email_l") = lower("email_r")', "same e-mail", 0.85),
+            _level(
+                "split_part(lower(\"email_l\"), '@', 1) = split_part(lower(\"email_r\"), '@', 1)",
+                "same e-mail user name",
+                0.05,
+            ),
+            _else(0.10),
+        ),
+        _comparison(
+            "region",
+            "registration region (GB/T 2260)",
+            "region_code",
+            _level('"region_code_l" = "region_code_r"', "same region", 0.85),
+            _level('left("region_code_l", 4) = left("region_code_r", 4)', "same prefecture", 0.07),
+            _level('left("region_code_l", 2) = left("region_code_r", 2)', "same province", 0.04),
+            _else(0.04),
+        ),
+        _comparison(
+            "sex",
+            "sex",
+            "sex",
+            _level('"sex_l" = "sex_r"', "same sex", 0.97),
+            _else(0.03),
+        ),
+    ]
+
+
+def fill_missing(settings: dict[str, Any]) -> dict[str, Any]:
+    """Give every level an m and u: the starting m where EM saw none, U_FLOOR for u."""
+    starting = {c["output_column_name"]: c for c in comparisons()}
+    for comp in settings["comparisons"]:
+        start_levels = starting.get(comp["output_column_name"], {}).get("comparison_levels", [])
+        for i, level in enumerate(comp["comparison_levels"]):
+            if level.get("is_null_level"):
+                continue
+            if level.get("m_probability") is None and i < len(start_levels):
+                level["m_probability"] = start_levels[i].get("m_probability", 0.01)
+            if level.get("u_probability") is None:
+                level["u_probability"] = U_FLOOR
+    return settings
+
+
+def base_settings() -> dict[str, Any]:
+    """Untrained settings: our comparisons, profiles keyed by unique_id, one dedupe job."""
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": DEFAULT_PRIOR,
+        "comparisons": comparisons(),
+        "blocking_rules_to_generate_predictions": [],
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": True,
+        "max_iterations": 20,
+        "em_convergence": 0.001,
+    }
+
+
+def default_settings() -> dict[str, Any]:
+    """The model shipped with the package (for stores too small to train on)."""
+    text = (resources.files("docket.resolve") / "default_model.json").read_text("utf-8")
+    try:
+        settings: dict[str, Any] = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ResolveError(
+            f"docket/resolve/default_model.json: not valid JSON ({exc})",
+            hint="reinstall Docket; the shipped default model is damaged",
+        ) from None
+    return settings
+
+
+def latest(con: duckdb.DuckDBPyConnection) -> tuple[int, dict[str, Any], str] | None:
+    """The newest stored model (version, settings, origin), or None."""
+    rows = con.execute(
+        "SELECT version, settings, origin FROM resolve_models ORDER BY version DESC LIMIT 1"
+    ).fetchall()
+    if not rows:
+        return None
+    return int(rows[0][0]), json.loads(rows[0][1]), str(rows[0][2])
+
+
+def store(
+    con: duckdb.DuckDBPyConnection, settings: dict[str, Any], *, origin: str, profiles: int
+) -> int:
+    """Append a model version; return its number."""
+    version = int(
+        con.execute("SELECT coalesce(max(version), 0) + 1 FROM resolve_models").fetchall()[0][0]
+    )
+    con.execute(
+        "INSERT INTO resolve_models VALUES (?, ?, ?, ?, ?)",
+        [version, datetime.now(UTC), origin, profiles, json.dumps(settings)],
+    )
+    return version

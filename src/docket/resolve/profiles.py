@@ -1,0 +1,78 @@
+"""Collapse identical normalised mentions into profiles, the unit that is compared.
+
+A person's hotel stays, train tickets and bank transfers repeat the same name and
+identity number many times. Comparing those copies pairwise is quadratic and
+teaches the model nothing, so mentions that agree on every compared column *and*
+carry an identifier (ID number, passport, phone or e-mail) become one profile,
+keyed by its smallest mention_id. Mentions with nothing but a name stay alone, and
+so does every mention an analyst has judged (a judgement may split identical rows).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+# The normalised mention columns the model compares (see store/tables.sql).
+COMPARED_COLUMNS = (
+    "name_pinyin",
+    "name_hanzi",
+    "name_key",
+    "initials",
+    "family_name",
+    "given_name",
+    "birth_date",
+    "sex",
+    "id_number",
+    "id_valid",
+    "passport",
+    "phone",
+    "email",
+    "region_code",
+)
+
+PROFILES = "_rs_profiles"
+MEMBERS = "_rs_members"
+
+
+def build_profiles(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """Create temp tables of profiles and mention → profile; return (mentions, profiles)."""
+    cols = ", ".join(COMPARED_COLUMNS)
+    parts = ", ".join(f"coalesce(CAST(m.{c} AS VARCHAR), chr(1))" for c in COMPARED_COLUMNS)
+    signature = f"md5(concat_ws(chr(31), {parts}))"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _rs_sig AS
+        WITH judged AS (
+            SELECT mention_id_l AS mention_id FROM judgements
+            UNION SELECT mention_id_r FROM judgements
+        )
+        SELECT m.mention_id, {", ".join("m." + c for c in COMPARED_COLUMNS)},
+               CASE WHEN (m.id_number IS NOT NULL OR m.passport IS NOT NULL
+                          OR m.phone IS NOT NULL OR m.email IS NOT NULL)
+                         AND j.mention_id IS NULL
+                    THEN {signature}
+                    ELSE 'mention:' || m.mention_id END AS sig
+        FROM (SELECT mention_id, {cols} FROM mentions) m
+        LEFT JOIN judged j USING (mention_id)
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {MEMBERS} AS
+        SELECT mention_id, min(mention_id) OVER (PARTITION BY sig) AS profile_id FROM _rs_sig
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {PROFILES} AS
+        SELECT min(mention_id) AS unique_id, count(*) AS n_mentions,
+               {", ".join(f"any_value({c}) AS {c}" for c in COMPARED_COLUMNS)},
+               year(any_value(birth_date)) AS birth_year
+        FROM _rs_sig GROUP BY sig
+        """
+    )
+    con.execute("DROP TABLE _rs_sig")
+    row = con.execute(
+        f"SELECT (SELECT count(*) FROM {MEMBERS}), (SELECT count(*) FROM {PROFILES})"
+    ).fetchall()[0]
+    return int(row[0]), int(row[1])

@@ -1,0 +1,138 @@
+"""Scoring candidate pairs with the Splink model, and turning its output into evidence.
+
+Splink runs on a private in-memory DuckDB connection fed through Arrow: its
+scratch tables never land in the store file, a crash leaves nothing behind, and
+the store connection stays free for our own statements.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import duckdb
+
+from docket.resolve.blocking import CANDIDATES
+from docket.resolve.deterministic import DETERMINISTIC
+from docket.resolve.profiles import PROFILES
+
+SCORED = "_rs_scored"
+# gamma_* (the level) is only output with the matching columns; mw_* with the intermediate ones
+_RETAIN = {"retain_matching_columns": True, "retain_intermediate_calculation_columns": True}
+
+
+def level_labels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
+    """comparison name → {gamma value → level label}, as Splink numbers levels."""
+    out: dict[str, dict[int, str]] = {}
+    for comp in settings["comparisons"]:
+        levels = comp["comparison_levels"]
+        non_null = [lv for lv in levels if not lv.get("is_null_level")]
+        labels = {
+            -1: next((lv["label_for_charts"] for lv in levels if lv.get("is_null_level")), "")
+        }
+        for i, lv in enumerate(non_null):
+            labels[len(non_null) - 1 - i] = lv["label_for_charts"]
+        out[comp["output_column_name"]] = labels
+    return out
+
+
+def evidence_sql(settings: dict[str, Any], prefix: str = "") -> str:
+    """SQL list of STRUCT(comparison, level, weight) from gamma_* / mw_* columns."""
+    items = []
+    for name, labels in level_labels(settings).items():
+        case = " ".join(
+            f"WHEN {g} THEN '{lab.replace(chr(39), chr(39) * 2)}'" for g, lab in labels.items()
+        )
+        items.append(
+            f"{{'comparison': '{name}', 'level': CASE {prefix}gamma_{name} {case} END, "
+            f"'weight': round({prefix}mw_{name}, 3)}}"
+        )
+    return "[" + ", ".join(items) + "]"
+
+
+def new_memory_connection() -> duckdb.DuckDBPyConnection:
+    """A private in-memory DuckDB for Splink, sized to the machine."""
+    mem = duckdb.connect(":memory:")
+    mem.execute("SET preserve_insertion_order = false")
+    return mem
+
+
+def drop_splink_tables(mem: duckdb.DuckDBPyConnection) -> None:
+    """Free the scratch tables Splink left in the private connection."""
+    names = mem.sql(
+        "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, '__splink__')"
+    ).fetchall()
+    for (name,) in names:
+        mem.execute(f'DROP TABLE IF EXISTS "{name}"')
+
+
+def copy_profiles(con: duckdb.DuckDBPyConnection, mem: duckdb.DuckDBPyConnection) -> None:
+    """Copy the profile table into `mem` as table `profiles`."""
+    arrow = con.sql(f"SELECT * FROM {PROFILES} ORDER BY unique_id").to_arrow_table()
+    mem.register("_profiles_arrow", arrow)
+    mem.execute("CREATE OR REPLACE TABLE profiles AS SELECT * FROM _profiles_arrow")
+    mem.unregister("_profiles_arrow")
+
+
+def score_candidates(
+    con: duckdb.DuckDBPyConnection, mem: duckdb.DuckDBPyConnection, settings: dict[str, Any]
+) -> int:
+    """Score every candidate pair not already linked deterministically; return how many."""
+    from splink import DuckDBAPI, Linker
+
+    pairs = con.sql(
+        f"""
+        SELECT '0' AS match_key, c.profile_id_l AS join_key_l, c.profile_id_r AS join_key_r
+        FROM {CANDIDATES} c ANTI JOIN {DETERMINISTIC} d USING (profile_id_l, profile_id_r)
+        """
+    ).to_arrow_table()
+    mem.register("_pairs_arrow", pairs)
+    mem.execute("CREATE OR REPLACE TABLE blocked_pairs AS SELECT * FROM _pairs_arrow")
+    mem.unregister("_pairs_arrow")
+    db_api = DuckDBAPI(connection=mem)
+    settings = {**settings, **_RETAIN}
+    linker = Linker(db_api.register("profiles"), settings, log_level=logging.ERROR)
+    linker.table_management.register_blocked_pairs_for_predict(db_api.register("blocked_pairs"))
+    predictions = linker.inference.predict(warning_mode="never")
+    names = [c["output_column_name"] for c in settings["comparisons"]]
+    cols = ", ".join(f"gamma_{n}, mw_{n}" for n in names)
+    arrow = mem.sql(
+        f"SELECT unique_id_l AS profile_id_l, unique_id_r AS profile_id_r, match_weight, {cols} "
+        f"FROM {predictions.physical_name}"
+    ).to_arrow_table()
+    drop_splink_tables(mem)
+    mem.execute("DROP TABLE IF EXISTS blocked_pairs")
+    con.register("_scored_arrow", arrow)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {SCORED} AS SELECT * FROM _scored_arrow")
+    con.unregister("_scored_arrow")
+    return int(arrow.num_rows)
+
+
+def score_records(
+    settings: dict[str, Any], left: dict[str, Any], right: dict[str, Any]
+) -> dict[str, Any]:
+    """Score one pair of profile records with the model (no blocking); one result row."""
+    from splink import DuckDBAPI, Linker
+
+    mem = new_memory_connection()
+    try:
+        import pyarrow as pa
+
+        rows = [left, right]
+        mem.register("_two", pa.Table.from_pylist(rows))
+        mem.execute("CREATE TABLE two AS SELECT * FROM _two")
+        db_api = DuckDBAPI(connection=mem)
+        linker = Linker(db_api.register("two"), {**settings, **_RETAIN}, log_level=logging.ERROR)
+        mem.execute(
+            "CREATE TABLE bp AS SELECT '0' AS match_key, "
+            "(SELECT min(unique_id) FROM two) AS join_key_l, "
+            "(SELECT max(unique_id) FROM two) AS join_key_r"
+        )
+        linker.table_management.register_blocked_pairs_for_predict(db_api.register("bp"))
+        pred = linker.inference.predict(warning_mode="never")
+        rel = mem.execute(f"SELECT * FROM {pred.physical_name}")
+        desc = [d[0] for d in rel.description]
+        row = rel.fetchall()[0]
+        return dict(zip(desc, row, strict=True))
+    finally:
+        mem.close()

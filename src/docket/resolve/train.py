@@ -1,0 +1,199 @@
+"""Training the model: u by random sampling, m by expectation maximisation.
+
+Splink computes the comparison vectors (the level each comparison reaches for a
+pair); the estimation itself runs here in numpy over agreement-pattern counts,
+which is fast and cannot fail on a level EM drives to zero (Splink 5 raises on
+an m of exactly 0). Samples are chosen by hashing ids, so the same profiles
+give the same model whatever their row order.
+
+* u: all pairs among a hash-chosen sample of about sqrt(2 · U_SAMPLE_PAIRS)
+  profiles (1e6 pairs by default: enough, and minutes cheaper than 1e7+).
+* m: one EM session per training blocking rule (pairs sharing an ID number;
+  pairs sharing name and date of birth), each estimating the comparisons its
+  rule does not use; estimates are averaged. ID number and passport keep their
+  fixed m (see model.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import duckdb
+import numpy as np
+import numpy.typing as npt
+
+from docket.resolve.model import _FIXED_M, U_FLOOR, base_settings
+from docket.resolve.score import drop_splink_tables
+
+U_SAMPLE_PAIRS = 1_000_000
+EM_MAX_PAIRS = 300_000
+EM_ITERATIONS = 30
+M_FLOOR = 1e-6
+MIN_EVIDENCE = 20.0  # expected matching pairs a level needs before EM moves its m
+# (SQL join condition on profiles l / r, comparisons that rule makes agree by construction)
+EM_SESSIONS = (
+    ("l.id_number = r.id_number", ("id_number",)),
+    ("l.name_key = r.name_key AND l.birth_date = r.birth_date", ("name", "birth_date")),
+)
+
+
+def _patterns(
+    mem: duckdb.DuckDBPyConnection, settings: dict[str, Any], pairs_sql: str
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Distinct comparison vectors (gamma per comparison) of the pairs, and their counts."""
+    from splink import DuckDBAPI, Linker
+
+    mem.execute(f"CREATE OR REPLACE TABLE _train_pairs AS {pairs_sql}")
+    db_api = DuckDBAPI(connection=mem)
+    retain = {"retain_matching_columns": True, "retain_intermediate_calculation_columns": False}
+    linker = Linker(db_api.register("profiles"), {**settings, **retain}, log_level=logging.ERROR)
+    linker.table_management.register_blocked_pairs_for_predict(db_api.register("_train_pairs"))
+    pred = linker.inference.predict(warning_mode="never")
+    names = [c["output_column_name"] for c in settings["comparisons"]]
+    gammas = ", ".join(f"gamma_{n}" for n in names)
+    rows = mem.sql(
+        f"SELECT {gammas}, count(*) FROM {pred.physical_name} GROUP BY ALL ORDER BY ALL"
+    ).fetchnumpy()
+    drop_splink_tables(mem)
+    mem.execute("DROP TABLE _train_pairs")
+    if not len(rows["count_star()"]):
+        return np.zeros((0, len(names)), dtype=np.int64), np.zeros(0)
+    pat = np.stack([np.asarray(rows[f"gamma_{n}"], dtype=np.int64) for n in names], axis=1)
+    return pat, np.asarray(rows["count_star()"], dtype=np.float64)
+
+
+def estimate_u(
+    mem: duckdb.DuckDBPyConnection, settings: dict[str, Any], n_profiles: int
+) -> list[npt.NDArray[np.float64]]:
+    """u per comparison level (index = gamma value) from random pairs."""
+    k = max(2, min(n_profiles, math.ceil(math.sqrt(2 * U_SAMPLE_PAIRS))))
+    sample = f"(SELECT unique_id FROM profiles ORDER BY hash(unique_id), unique_id LIMIT {k})"
+    pat, cnt = _patterns(
+        mem,
+        settings,
+        f"SELECT '0' AS match_key, l.unique_id AS join_key_l, r.unique_id AS join_key_r "
+        f"FROM {sample} l JOIN {sample} r ON l.unique_id < r.unique_id",
+    )
+    out = []
+    for c, comp in enumerate(settings["comparisons"]):
+        n = _non_null_levels(comp)
+        u = np.array([cnt[pat[:, c] == g].sum() for g in range(n)], dtype=np.float64)
+        total = u.sum()
+        u = u / total if total else np.full(n, 1.0 / n)
+        out.append(np.maximum(u, U_FLOOR))
+    return out
+
+
+def _non_null_levels(comp: dict[str, Any]) -> int:
+    return sum(1 for lv in comp["comparison_levels"] if not lv.get("is_null_level"))
+
+
+def _starting_m(comp: dict[str, Any]) -> npt.NDArray[np.float64]:
+    levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+    # gamma g is the level at position n-1-g
+    return np.array([float(lv["m_probability"]) for lv in reversed(levels)], dtype=np.float64)
+
+
+def _m_from_sums(
+    sums: npt.NDArray[np.float64], start: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """m from expected match counts per level; levels with too little evidence keep their
+    starting m (a level no training pair reaches says nothing about matches)."""
+    seen = sums >= MIN_EVIDENCE
+    if not seen.any():
+        return start.copy()
+    out = start.copy()
+    free = max(1.0 - float(start[~seen].sum()), 0.05)
+    out[seen] = free * sums[seen] / sums[seen].sum()
+    out = np.maximum(out, M_FLOOR)
+    return np.asarray(out / out.sum(), dtype=np.float64)
+
+
+def em(
+    pat: npt.NDArray[np.int64],
+    cnt: npt.NDArray[np.float64],
+    m: list[npt.NDArray[np.float64]],
+    u: list[npt.NDArray[np.float64]],
+    estimate: list[bool],
+    use: list[bool],
+    prior: float = 0.5,
+) -> list[npt.NDArray[np.float64]]:
+    """EM over agreement patterns; returns new m for comparisons flagged in `estimate`."""
+    start = m
+    m = [x.copy() for x in m]
+    lam = prior
+    for _ in range(EM_ITERATIONS):
+        log_bf = np.zeros(len(cnt))
+        for c in range(pat.shape[1]):
+            if not use[c]:
+                continue
+            g = pat[:, c]
+            ok = g >= 0
+            log_bf[ok] += np.log(m[c][g[ok]]) - np.log(u[c][g[ok]])
+        logit = math.log(lam / (1 - lam)) + log_bf
+        post = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
+        weighted = post * cnt
+        total = weighted.sum()
+        if total <= 0:
+            break
+        new_lam = float(np.clip(total / cnt.sum(), 1e-9, 1 - 1e-9))
+        delta = abs(new_lam - lam)
+        lam = new_lam
+        for c in range(pat.shape[1]):
+            if not estimate[c]:
+                continue
+            g = pat[:, c]
+            sums = np.asarray(
+                np.bincount(g[g >= 0], weights=weighted[g >= 0], minlength=len(m[c])),
+                dtype=np.float64,
+            )
+            new = _m_from_sums(sums, start[c])
+            delta = max(delta, float(np.abs(new - m[c]).max()))
+            m[c] = new
+        if delta < 1e-5:
+            break
+    return m
+
+
+def train(mem: duckdb.DuckDBPyConnection, n_profiles: int, prior: float) -> dict[str, Any]:
+    """A trained settings dict for the `profiles` table in `mem`."""
+    settings = base_settings()
+    comps = settings["comparisons"]
+    # placeholder u so Splink can compute comparison vectors before u is known
+    for comp in comps:
+        for lv in comp["comparison_levels"]:
+            if not lv.get("is_null_level"):
+                lv["u_probability"] = 0.5
+    u = estimate_u(mem, settings, n_profiles)
+    start = [_starting_m(c) for c in comps]
+    estimates: list[list[npt.NDArray[np.float64]]] = [[] for _ in comps]
+    names = [c["output_column_name"] for c in comps]
+    for condition, fixed_by_rule in EM_SESSIONS:
+        pat, cnt = _patterns(
+            mem,
+            settings,
+            f"""SELECT '0' AS match_key, l.unique_id AS join_key_l, r.unique_id AS join_key_r
+                FROM profiles l JOIN profiles r ON {condition} AND l.unique_id < r.unique_id
+                ORDER BY hash(l.unique_id || r.unique_id), l.unique_id, r.unique_id
+                LIMIT {EM_MAX_PAIRS}""",
+        )
+        if not len(cnt):
+            continue
+        use = [n not in fixed_by_rule for n in names]
+        est = [use[i] and names[i] not in _FIXED_M for i in range(len(names))]
+        m = em(pat, cnt, start, u, est, use)
+        for i, flag in enumerate(est):
+            if flag:
+                estimates[i].append(m[i])
+    for i, comp in enumerate(comps):
+        m_final = np.mean(estimates[i], axis=0) if estimates[i] else start[i]
+        levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        n = len(levels)
+        for pos, lv in enumerate(levels):
+            g = n - 1 - pos
+            lv["m_probability"] = float(max(m_final[g], M_FLOOR))
+            lv["u_probability"] = float(u[i][g])
+    settings["probability_two_random_records_match"] = float(prior)
+    return settings
