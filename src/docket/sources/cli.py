@@ -31,8 +31,13 @@ export_app = typer.Typer(
     help="Export person data: a disclosure, so it needs --case and --why (audited).",
     no_args_is_help=True,
 )
-_out = Console()
-_err = Console(stderr=True)
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console on the current stdout / stderr; wide when it is not a terminal (pipes, files)."""
+    c = Console(stderr=stderr)
+    return c if c.is_terminal else Console(stderr=stderr, width=200)
+
 
 DbOption = Annotated[
     Path | None,
@@ -77,6 +82,7 @@ def ingest(
     db: DbOption = None,
 ) -> None:
     """Load source files through their mappings into the store (admin; audited)."""
+    _out, _err = _console(), _console(stderr=True)
     con = connect(db)
     try:
         mapping = mapping or []
@@ -96,12 +102,13 @@ def ingest(
         f"{len(loaded)} file(s) loaded: {sum(r.rows_read for r in loaded):,} rows read, "
         f"{sum(r.rows_stored for r in loaded):,} stored, "
         f"{sum(r.rows_quarantined for r in loaded):,} quarantined"
-        + (f"; {len(skipped)} already loaded (same SHA-256), skipped" if skipped else "")
+        + (f"; {len(skipped)} already loaded (same SHA-256), skipped" if skipped else ""),
+        soft_wrap=True,
     )
     if any(r.rows_quarantined for r in loaded):
-        _out.print("see the rejected rows and reasons with `docket quarantine SOURCE`")
+        _out.print("see rejected rows and reasons: `docket quarantine SOURCE`", soft_wrap=True)
     for f in plan.unknown:
-        _err.print(f"not recognised by any mapping, not read: {f}", highlight=False)
+        _err.print(f"not recognised by any mapping, not read: {f}", highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(2)
 
@@ -109,6 +116,7 @@ def ingest(
 def _run(
     con: duckdb.DuckDBPyConnection, matched: list[tuple[Path, SourceMapping]]
 ) -> tuple[list[FileResult], list[tuple[Path, str]]]:
+    _err = _console(stderr=True)
     results: list[FileResult] = []
     failed: list[tuple[Path, str]] = []
     columns = (
@@ -143,6 +151,7 @@ def _age(then: datetime) -> str:
 
 def sources(db: DbOption = None) -> None:
     """List loaded source files with counts, freshness and retention (admin; audited)."""
+    _out = _console()
     con = connect(db)
     try:
         with operation(con, action="sources.list", roles=["admin"]) as op:
@@ -188,6 +197,7 @@ def quarantine(
     db: DbOption = None,
 ) -> None:
     """Show rejected rows with their reasons (admin only: they hold raw person data; audited)."""
+    _out = _console()
     con = connect(db)
     where, args = ("WHERE source = ?", [source]) if source else ("", [])
     try:
@@ -253,7 +263,9 @@ def export_mentions_cmd(
     finally:
         con.close()
     if out is not None:
-        _err.print(f"{pd.result_count:,} mentions written to {out}", highlight=False)
+        _console(stderr=True).print(
+            f"{pd.result_count:,} mentions written to {out}", highlight=False
+        )
 
 
 def register(app: typer.Typer) -> None:
