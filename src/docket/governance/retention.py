@@ -167,6 +167,10 @@ def purge(
     at = now or datetime.now(UTC)
     report = PurgeReport()
     held = _held_entities(con)
+    resolver = reresolve if reresolve is not None else _default_resolver()
+    # A resolver replaces entity_mentions itself and needs the old rows to leave redirects
+    # ('removed') for entities whose every mention is purged.
+    keep_for_resolver = {"entity_mentions"} if resolver is not None else set()
     cur = con.cursor()
     try:
         cur.execute("BEGIN TRANSACTION")
@@ -198,7 +202,8 @@ def purge(
             cur.execute("ROLLBACK")
             return report
         for table, (where, args) in conds.items():
-            cur.execute(f"DELETE FROM {table} WHERE {where}", args)
+            if table not in keep_for_resolver:
+                cur.execute(f"DELETE FROM {table} WHERE {where}", args)
         report.removed["things"] = _scalar(
             cur, f"SELECT count(*) FROM things WHERE {_ORPHAN_THINGS}"
         )
@@ -209,24 +214,39 @@ def purge(
         raise
     finally:
         cur.close()
-    touched = report.total_removed > 0
+    if report.total_removed == 0:
+        return report
     c = con.cursor()
     remaining = _scalar(c, "SELECT count(*) FROM mentions")
     c.close()
-    if touched and remaining == 0 and entities.table_exists(con, "entities"):
+    if remaining == 0:
         _clear_entities(con)
-    elif touched:
-        fn = reresolve if reresolve is not None else _default_resolver()
-        if fn is not None:
-            fn(con)
-            report.reresolved = True
-        elif entities.table_exists(con, "entities"):
-            c = con.cursor()
-            c.execute(
-                "DELETE FROM entities WHERE entity_id NOT IN (SELECT entity_id FROM entity_mentions)"
-            )
-            c.close()
+    elif resolver is not None:
+        try:
+            resolver(con)
+        except BaseException:
+            _drop_dangling(con)
+            raise
+        report.reresolved = True
+    else:
+        _drop_dangling(con)
     return report
+
+
+def _drop_dangling(con: duckdb.DuckDBPyConnection) -> None:
+    """Without re-resolution: drop entity links to purged mentions and entities left empty."""
+    if not entities.table_exists(con, "entities"):
+        return
+    cur = con.cursor()
+    try:
+        cur.execute(
+            "DELETE FROM entity_mentions WHERE mention_id NOT IN (SELECT mention_id FROM mentions)"
+        )
+        cur.execute(
+            "DELETE FROM entities WHERE entity_id NOT IN (SELECT entity_id FROM entity_mentions)"
+        )
+    finally:
+        cur.close()
 
 
 def _orphan_things_after(
@@ -239,6 +259,7 @@ def _orphan_things_after(
 
 
 def _clear_entities(con: duckdb.DuckDBPyConnection) -> None:
+    """Every mention is gone: so is every entity."""
     cur = con.cursor()
     try:
         for table in ("entity_mentions", "entities"):
