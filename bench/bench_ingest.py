@@ -1,0 +1,206 @@
+"""Ingest throughput on a synthetic world, next to its floor: DuckDB reading the same files.
+
+Generates (or reuses) a world with `docket.synth.generate` under bench/out/, then, in the
+same run:
+
+1. floor — DuckDB reads every source file into a table with no normalisation
+   (`CREATE TABLE AS SELECT * FROM read_csv / read_json / read_parquet`; the GB18030
+   registry is transcoded to UTF-8 first, as DuckDB cannot read GB18030, and that
+   transcoding is timed as part of the floor);
+2. ingest — `docket.sources.ingest.ingest_file` for every file into a fresh store:
+   mappings, normalisers (starting from an empty memo), quarantine, canonical tables.
+
+Reports source rows per second for both, per source and in total, and the ratio. Writes the
+`## Ingest` section of docs/benchmarks.md.
+
+    .venv/bin/python -m bench.run ingest                       # 1,000,000 people
+    .venv/bin/python -m bench.bench_ingest --people 20000 --no-write
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import psutil
+from rich.console import Console
+
+from docket.sources.ingest import ingest_file, install_normalizers, match, sha256_file
+from docket.sources.mapping import SourceMapping, shipped_mappings
+from docket.sources.readers import lit, transcode
+from docket.store.db import connect
+
+console = Console()
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs" / "benchmarks.md"
+OUT = ROOT / "bench" / "out"
+SECTION = "## Ingest"
+
+
+def world(people: int, seed: int) -> Path:
+    """A synthetic world of `people` under bench/out/, generated once and then reused."""
+    folder = OUT / f"world-{people}-s{seed}"
+    if (folder / "truth" / "mentions.csv").exists():
+        console.print(f"reusing {folder}")
+        return folder
+    from docket.synth import generate
+
+    with console.status(f"generating a world of {people:,} people into {folder} …"):
+        t0 = time.perf_counter()
+        generate(folder, people=people, seed=seed, force=True)
+    console.print(f"generated {folder} in {time.perf_counter() - t0:.0f} s")
+    return folder
+
+
+def _floor_one(con: duckdb.DuckDBPyConnection, path: Path, m: SourceMapping, tmp: Path) -> int:
+    src = path
+    if m.format in ("csv", "tsv") and m.encoding not in ("utf-8", "utf8"):
+        src = tmp / (path.name + ".utf8")
+        transcode(path, src, m.encoding)
+    if m.format in ("csv", "tsv"):
+        reader = f"read_csv({lit(str(src))}, delim={lit(m.delimiter)}, header=true)"
+    elif m.format == "parquet":
+        reader = f"read_parquet({lit(str(src))})"
+    else:
+        reader = f"read_json({lit(str(src))}, format='newline_delimited')"
+    con.execute(f"CREATE OR REPLACE TABLE t AS SELECT * FROM {reader}")
+    return int(con.execute("SELECT count(*) FROM t").fetchall()[0][0])
+
+
+def floor(files: list[tuple[Path, SourceMapping]]) -> dict[str, tuple[float, int]]:
+    """Seconds and rows per source for DuckDB reading each file into a table."""
+    out: dict[str, tuple[float, int]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-floor-") as tmp:
+        con = duckdb.connect(str(Path(tmp) / "floor.duckdb"))
+        for path, m in files:
+            t0 = time.perf_counter()
+            rows = _floor_one(con, path, m, Path(tmp))
+            out[m.name] = (time.perf_counter() - t0, rows)
+        con.close()
+    return out
+
+
+def ingest(files: list[tuple[Path, SourceMapping]]) -> dict[str, tuple[float, int, int]]:
+    """Seconds, rows read and rows quarantined per source for Docket's ingest."""
+    from docket.normalize.sql import reset_memo
+
+    reset_memo()
+    out: dict[str, tuple[float, int, int]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        con = connect(Path(tmp) / "docket.duckdb")
+        install_normalizers(con)
+        for path, m in files:
+            t0 = time.perf_counter()
+            r = ingest_file(con, path, m)
+            out[m.name] = (time.perf_counter() - t0, r.rows_read, r.rows_quarantined)
+            console.print(
+                f"  {m.name}: {r.rows_read:,} rows in {out[m.name][0]:.1f} s "
+                f"({r.rows_quarantined:,} quarantined)"
+            )
+        con.close()
+    return out
+
+
+def machine() -> str:
+    mem = psutil.virtual_memory().total / 2**30
+    return (
+        f"{os.cpu_count()} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}"
+    )
+
+
+def write_section(text: str) -> None:
+    old = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
+    start = old.find(f"\n{SECTION}\n")
+    if start == -1:
+        new = old.rstrip("\n") + "\n\n" + text
+    else:
+        end = old.find("\n## ", start + len(SECTION) + 2)
+        new = old[: start + 1] + text + (old[end:] if end != -1 else "")
+    DOCS.write_text(new if new.endswith("\n") else new + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--people", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--floor-repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=1, help="ingest repeats (each is long)")
+    ap.add_argument("--no-write", action="store_true", help="do not touch docs/benchmarks.md")
+    args = ap.parse_args(argv)
+
+    folder = world(args.people, args.seed)
+    mappings = shipped_mappings()
+    files = []
+    for f in sorted((folder / "sources").iterdir()):
+        m = match(f, mappings)
+        if m is not None:
+            files.append((f, m))
+    size = sum(f.stat().st_size for f, _ in files)
+    for f, _ in files:
+        sha256_file(f)  # warm the page cache for both contenders
+
+    floors = []
+    for i in range(args.floor_repeats):
+        with console.status(f"floor, repeat {i + 1}/{args.floor_repeats} …"):
+            floors.append(floor(files))
+    runs = []
+    for i in range(args.repeats):
+        console.print(f"ingest, repeat {i + 1}/{args.repeats}")
+        runs.append(ingest(files))
+
+    rows_md = []
+    tot_floor = tot_ingest = 0.0
+    tot_rows = tot_q = 0
+    for _, m in files:
+        f_s = statistics.median(r[m.name][0] for r in floors)
+        i_s = statistics.median(r[m.name][0] for r in runs)
+        read, quarantined = runs[0][m.name][1], runs[0][m.name][2]
+        tot_floor, tot_ingest = tot_floor + f_s, tot_ingest + i_s
+        tot_rows, tot_q = tot_rows + read, tot_q + quarantined
+        rows_md.append(
+            f"| {m.name} | {read:,} | {quarantined:,} | {f_s:.2f} | {i_s:.2f} | "
+            f"{read / i_s:,.0f} | {i_s / f_s:.1f}x |"
+        )
+    ratio = tot_ingest / tot_floor
+    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    text = "\n".join(
+        [
+            SECTION,
+            "",
+            f"Measured {today} on {machine()}.",
+            f"Command: `.venv/bin/python -m bench.bench_ingest --people {args.people}"
+            f" --seed {args.seed}` (`make bench` runs it at 1,000,000 people).",
+            f"World: {args.people:,} people, {len(files)} source files, {size / 2**20:,.0f} MiB.",
+            "Floor: DuckDB reads each file into a table, no normalisation (GB18030 transcoding "
+            f"included), median of {args.floor_repeats}. Ingest: `ingest_file` per file into a "
+            "fresh store, normaliser memo empty at the start, "
+            f"{'median of ' + str(args.repeats) if args.repeats > 1 else 'one run'}.",
+            "",
+            "| source | rows | quarantined | floor s | ingest s | ingest rows/s | ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+            *rows_md,
+            f"| **all** | **{tot_rows:,}** | {tot_q:,} | **{tot_floor:.1f}** | "
+            f"**{tot_ingest:.1f}** | **{tot_rows / tot_ingest:,.0f}** | **{ratio:.1f}x** |",
+            "",
+            f"Floor throughput {tot_rows / tot_floor:,.0f} rows/s; ingest "
+            f"{tot_rows / tot_ingest:,.0f} rows/s: **{ratio:.1f}x the floor** (goal: within 3x).",
+            "",
+        ]
+    )
+    console.print(text)
+    if not args.no_write:
+        write_section(text)
+        console.print(f"wrote {SECTION} in {DOCS}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
