@@ -293,8 +293,8 @@ class _Compiler:
         suffix = "" if index == 0 else f" || {lit('#' + str(index))}"
         return f"{self.src} || ':' || __rk{suffix}"
 
-    def events(self) -> list[str]:
-        out = []
+    def events(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
         for e in self.m.events:
             kind = self.model.kind(e.kind)
             times = [n for n, pr in kind.properties.items() if pr.type == "datetime"]
@@ -304,10 +304,13 @@ class _Compiler:
             place = self._tid(e.place) if e.place else "NULL"
             eid = self._event_id(e.index)
             out.append(
-                "INSERT INTO events (event_id, kind, start_at, end_at, place_id, properties, "
-                f"source, record_key, file_sha256) SELECT {eid}, {lit(e.kind)}, {start}, {end}, "
-                f"{place}, {props}, {self.src}, __rk, {self.sha} FROM {NORM} "
-                "WHERE __reason IS NULL"
+                (
+                    "events",
+                    "INSERT INTO events (event_id, kind, start_at, end_at, place_id, properties, "
+                    f"source, record_key, file_sha256) SELECT {eid}, {lit(e.kind)}, {start}, "
+                    f"{end}, {place}, {props}, {self.src}, __rk, {self.sha} FROM {NORM} "
+                    "WHERE __reason IS NULL",
+                )
             )
             for role, ref in e.parties:
                 if ref == PERSON:
@@ -316,9 +319,12 @@ class _Compiler:
                     mention, thing = "NULL", self._tid(ref)
                     cond = f" AND {thing} IS NOT NULL"
                 out.append(
-                    "INSERT INTO event_parties (event_id, role, mention_id, thing_id, source) "
-                    f"SELECT {eid}, {lit(role)}, {mention}, {thing}, {self.src} FROM {NORM} "
-                    f"WHERE __reason IS NULL{cond}"
+                    (
+                        "event_parties",
+                        "INSERT INTO event_parties (event_id, role, mention_id, thing_id, source) "
+                        f"SELECT {eid}, {lit(role)}, {mention}, {thing}, {self.src} FROM {NORM} "
+                        f"WHERE __reason IS NULL{cond}",
+                    )
                 )
         return out
 
@@ -391,5 +397,5 @@ def compile_plan(
     for j, t in enumerate(m.things):
         plan.inserts.append(("things", c.thing(j, t)))
     plan.inserts += [("holdings", s) for s in c.holdings()]
-    plan.inserts += [("events", s) for s in c.events()]
+    plan.inserts += c.events()
     return plan
