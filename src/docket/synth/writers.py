@@ -1,0 +1,78 @@
+"""Deterministic writers: CSV (UTF-8 or GB18030, any delimiter), JSON lines, Parquet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from docket.synth.render import Source, keys
+
+
+def finalize(rng: np.random.Generator, src: Source) -> Source:
+    """Shuffle the rows (person sources) and put the record-key column first."""
+    t = src.table
+    n = t.num_rows
+    order = rng.permutation(n) if src.shuffle else np.arange(n)
+    t = t.take(pa.array(order))
+    person = src.person[order] if src.person is not None else None
+    tag = src.tag[order] if src.tag is not None else np.zeros(n, np.int32)
+    if src.key_column and src.key_column not in t.column_names:
+        base = int(rng.integers(10 ** (src.key_width - 2), 10 ** (src.key_width - 1)))
+        t = t.add_column(0, src.key_column, keys(src.key_prefix, n, src.key_width, base))
+    elif src.key_column:
+        col = t[src.key_column]
+        t = t.drop_columns([src.key_column]).add_column(0, src.key_column, col)
+    return Source(src.stem, t, src.key_column, person, tag, shuffle=False)
+
+
+def write_csv(
+    table: pa.Table, path: Path, *, encoding: str = "utf-8", delimiter: str = ","
+) -> None:
+    """Header + rows; strings quoted; GB18030 re-encoded from UTF-8."""
+    sink = pa.BufferOutputStream()
+    if delimiter == ",":
+        pacsv.write_csv(
+            table, sink, pacsv.WriteOptions(include_header=True, quoting_style="needed")
+        )
+        data = sink.getvalue().to_pybytes()
+    else:
+        opts = pacsv.WriteOptions(include_header=False, delimiter=delimiter, quoting_style="none")
+        pacsv.write_csv(table, sink, opts)
+        data = (delimiter.join(table.column_names) + "\n").encode() + sink.getvalue().to_pybytes()
+    if encoding.lower() != "utf-8":
+        data = data.decode("utf-8").encode(encoding)
+    path.write_bytes(data)
+
+
+def _json_value(col: pa.ChunkedArray | pa.Array) -> pa.Array:
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if pa.types.is_string(arr.type):
+        esc = pc.replace_substring(arr, "\\", "\\\\")
+        esc = pc.replace_substring(esc, '"', '\\"')
+        text = pc.binary_join_element_wise('"', esc, '"', "")
+    else:
+        text = pc.cast(arr, pa.string())
+    return pc.fill_null(text, "null")
+
+
+def write_jsonl(table: pa.Table, path: Path) -> None:
+    """One JSON object per line, keys in column order, UTF-8 (non-ASCII kept)."""
+    parts: list[pa.Array | str] = []
+    for i, name in enumerate(table.column_names):
+        parts.append(("{" if i == 0 else ",") + json.dumps(name, ensure_ascii=False) + ":")
+        parts.append(_json_value(table.column(i)))
+    parts.append("}")
+    lines = pc.binary_join_element_wise(*parts, "")
+    text = "\n".join(lines.to_pylist())
+    path.write_bytes((text + "\n").encode("utf-8") if text else b"")
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Zstd-compressed Parquet; nothing time-dependent in the file."""
+    pq.write_table(table, path, compression="zstd", write_statistics=True)
