@@ -29,7 +29,7 @@ import subprocess
 import sys
 import time
 import warnings
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,7 @@ def _generate(kind: str, world: Path, n: int) -> None:
     if kind == "synth":
         from docket.synth import generate
 
-        generate(world, people=n, seed=SEED)
+        generate(world, people=n, seed=SEED, start=date(2026, 1, 1), days=90)
         return
     from docket.synth.latin import generate_people_csv
 
@@ -195,6 +195,7 @@ def _child(kind: str, store: Path, result: Path) -> int:
             columns=r.columns,
             blocking_rules=r.blocking_rules,
             dropped_blocking_rules=r.extra.get("dropped_blocking_rules", {}),
+            em_sampled_rules=r.extra.get("em_sampled_rules", []),
         )
     out["peak_rss"] = _peak_rss()
     result.write_text(json.dumps(out, indent=1), encoding="utf-8")
@@ -372,6 +373,9 @@ def section(results: list[dict[str, Any]]) -> str:
                 f"`{k}` ({v:,} pairs)" for k, v in base["dropped_blocking_rules"].items()
             )
             parts += ["", f"Baseline blocking rules left out as too large: {dropped}."]
+        if base and base.get("em_sampled_rules"):
+            sampled = ", ".join(f"`{k}`" for k in base["em_sampled_rules"])
+            parts += ["", f"Baseline EM sampled down with Splink's `max_pairs`: {sampled}."]
     return "\n".join(parts) + "\n"
 
 

@@ -63,6 +63,7 @@ def test_baseline_finds_duplicates_and_reports_its_stages() -> None:
     assert result.mentions == 600
     assert set(result.columns) == {"first_name", "surname", "dob", "city", "email"}
     assert "first_name & surname" in result.blocking_rules
+    assert result.extra == {"dropped_blocking_rules": {}, "em_sampled_rules": []}
     assert stages[0] == "prepare" and stages[-1] == "cluster"
     assert set(result.seconds) >= {"train: u", "train: m (EM)", "predict", "cluster"}
     assert all(s >= 0 for s in result.seconds.values())
@@ -94,5 +95,7 @@ def test_a_blocking_rule_that_would_explode_is_left_out() -> None:
     assert "first_name & surname" in result.extra["dropped_blocking_rules"]
     assert "first_name & surname" not in result.blocking_rules
     assert result.comparisons < 5000
+    # EM on first_name & surname is sampled down to the same limit rather than dropped.
+    assert result.extra["em_sampled_rules"] == ["first_name & surname"]
     acc = evaluate(con, result.clusters_table, "truth")
     assert acc.pairwise_recall >= 0.9
