@@ -306,7 +306,13 @@ def _mentions(w: World, p: Person, rel: list[Person], rng: np.random.Generator) 
                 dob = p.dob
                 if k and rng.random() < 0.5:
                     dob = date(dob.year, dob.month, max(1, (dob.day + 1) % 28))
-                row.update(birth_date=dob, sex=p.sex, region_code=p.region, id_number=p.id_number)
+                row.update(
+                    birth_date=dob,
+                    sex=p.sex,
+                    region_code=p.region,
+                    id_number=p.id_number,
+                    address=f"{p.household % 300} {'Road' if p.latin else '路'} {p.region}",
+                )
                 if p.latin:
                     row.update(email=p.email, phone=p.phone if rng.random() < 0.6 else None)
             elif source == "hotel":
@@ -400,3 +406,31 @@ def pairwise_scores(con: duckdb.DuckDBPyConnection) -> tuple[float, float, float
     p = float(tp) / float(pred) if pred else 1.0
     r = float(tp) / float(true) if true else 1.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def person_row(mention_id: str, name: str | None, **cols: object) -> dict[str, object]:
+    """One hand-made mention: `name` is pinyin / Latin (family first); keys derived from it."""
+    row: dict[str, object] = {"mention_id": mention_id, "source": mention_id.split(":")[0],
+                              "record_key": mention_id.split(":", 1)[1]}  # fmt: skip
+    if name is not None:
+        tokens = name.split()
+        row.update(name_raw=name, name_pinyin=name, family_name=tokens[0],
+                   given_name=" ".join(tokens[1:]) or None,
+                   name_key="".join(sorted(tokens)), initials="".join(t[0] for t in tokens))  # fmt: skip
+    idn = cols.get("id_number")
+    if isinstance(idn, str):
+        cols.setdefault("id_valid", id_valid(idn))
+    row.update(cols)
+    row.setdefault("person_uid", -1)
+    return row
+
+
+def insert(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> None:
+    """Insert hand-made mention rows (see person_row)."""
+    load(con, World(rows=rows))
+
+
+def valid_id(region: str, birth: str, seq: str = "123") -> str:
+    """A valid resident ID for a region code, a YYYYMMDD birth date and a sequence."""
+    body = region + birth + seq
+    return body + check_digit(body)

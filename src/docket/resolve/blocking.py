@@ -39,6 +39,11 @@ BLOCKING_KEYS: dict[str, str] = {
     "THEN left(id_number, 6) || right(id_number, 4) || coalesce(name_key, '') END",
     "name_key+id_suffix": "name_key || '|' || right(id_number, 4)",
     "name_key+phone_suffix": "name_key || '|' || right(phone, 4)",
+    "given+birth_date": "given_name || '|' || birth_date",
+    "family+initial+birth_year": "family_name || left(given_name, 1) || '|' || birth_year",
+    "address": "lower(address)",
+    "family+address": "family_name || '|' || left(lower(address), 12)",
+    "email user": "split_part(lower(email), '@', 1)",
     "name_key (rare)": "name_key",
     "hanzi (rare)": "name_hanzi",
 }

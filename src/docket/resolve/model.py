@@ -18,7 +18,7 @@ import duckdb
 from docket.errors import ResolveError
 
 # Below this many profiles, EM has too few pairs to estimate m: use the shipped default.
-MIN_PROFILES_TO_TRAIN = 3000
+MIN_PROFILES_TO_TRAIN = 1000
 DEFAULT_PRIOR = 1e-5
 
 
@@ -33,6 +33,13 @@ def _null(col: str) -> dict[str, Any]:
 def _level(sql: str, label: str, m: float) -> dict[str, Any]:
     # m is the starting value for EM (and the value kept where EM cannot estimate it)
     return {"sql_condition": sql, "label_for_charts": label, "m_probability": m}
+
+
+def _level_fixed(sql: str, label: str, m: float) -> dict[str, Any]:
+    """A level whose m EM must not move: its agreeing pairs are mostly relatives (same
+    family name, other given name; household members share address and often birth
+    data), which EM on blocked pairs would take for matches."""
+    return {**_level(sql, label, m), "fix_m_probability": True}
 
 
 def _else(m: float) -> dict[str, Any]:
@@ -71,6 +78,14 @@ def comparisons() -> list[dict[str, Any]]:
         ' + CAST(day("birth_date_l") = day("birth_date_r") AS INT))'
     )
     dl_id = 'damerau_levenshtein("id_number_l", "id_number_r")'
+    same_family = '"family_name_l" = "family_name_r"'
+    short_form = (
+        '("given_name_l" IS NULL OR "given_name_r" IS NULL'
+        ' OR starts_with("given_name_l", "given_name_r")'
+        ' OR starts_with("given_name_r", "given_name_l"))'
+    )
+    jw_given = 'jaro_winkler_similarity("given_name_l", "given_name_r")'
+    addr = 'lower("address_l"), lower("address_r")'
     return [
         _comparison(
             "name",
@@ -79,15 +94,32 @@ def comparisons() -> list[dict[str, Any]]:
             _level(
                 "replace(\"name_pinyin_l\", ' ', '') = replace(\"name_pinyin_r\", ' ', '')",
                 "same name",
-                0.80,
+                0.75,
             ),
-            _level('"name_key_l" = "name_key_r"', "same name, other order", 0.08),
-            _level(f"{jw} >= 0.92", "name nearly the same (Jaro-Winkler >= 0.92)", 0.05),
-            _level(f"{jw} >= 0.82", "name similar (Jaro-Winkler >= 0.82)", 0.03),
+            _level('"name_key_l" = "name_key_r"', "same name, other order", 0.06),
+            _level(
+                f"{same_family} AND {short_form}",
+                "same family name, given name an initial, short form or missing",
+                0.04,
+            ),
+            _level(
+                f"{same_family} AND {jw_given} >= 0.88",
+                "same family name, given name nearly the same",
+                0.04,
+            ),
+            _level(
+                '"given_name_l" = "given_name_r" AND jaro_winkler_similarity('
+                '"family_name_l", "family_name_r") >= 0.88',
+                "same given name, family name nearly the same",
+                0.04,
+            ),
+            # a relative far more often than a nickname: m fixed low (see _level_fixed)
+            _level_fixed(f"{same_family}", "same family name, other given name", 0.002),
+            _level(f"{jw} >= 0.9", "name nearly the same (Jaro-Winkler >= 0.9)", 0.02),
             _level(
                 '"initials_l" = "initials_r" OR "initials_l" = reverse("initials_r")',
                 "same initials",
-                0.02,
+                0.01,
             ),
             _else(0.02),
         ),
@@ -163,6 +195,14 @@ def comparisons() -> list[dict[str, Any]]:
             _level('left("region_code_l", 4) = left("region_code_r", 4)', "same prefecture", 0.07),
             _level('left("region_code_l", 2) = left("region_code_r", 2)', "same province", 0.04),
             _else(0.04),
+        ),
+        _comparison(
+            "address",
+            "address",
+            "address",
+            _level('lower("address_l") = lower("address_r")', "same address", 0.70),
+            _level(f"jaro_winkler_similarity({addr}) >= 0.9", "address nearly the same", 0.12),
+            _else(0.18),
         ),
         _comparison(
             "sex",

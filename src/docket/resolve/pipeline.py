@@ -65,6 +65,7 @@ class ResolveSummary:
     redirects: int = 0
     model_version: int | None = None
     trained: bool = False
+    prior: float = 0.0
     judgements: int = 0
     refused_cannot_link: int = 0
     refused_id_conflict: int = 0
@@ -138,8 +139,12 @@ def _run(con: duckdb.DuckDBPyConnection, retrain: bool, s: ResolveSummary, st: _
             copy_profiles(con, mem)
             settings, version, origin = _model(con, mem, retrain, s.profiles)
             s.model_version, s.trained = version, origin == "trained"
+            # the prior depends on the store's size and duplication, not on the model:
+            # estimated afresh on every run
+            s.prior = _prior(con, s.profiles)
+            scoring = {**settings, "probability_two_random_records_match": s.prior}
         with st.stage("scoring"):
-            score_candidates(con, mem, settings)
+            score_candidates(con, mem, scoring)
     finally:
         mem.close()
     with st.stage("clustering"):
@@ -147,7 +152,7 @@ def _run(con: duckdb.DuckDBPyConnection, retrain: bool, s: ResolveSummary, st: _
     with st.stage("ids and evidence"):
         s.entities = build_entities(con)
         s.redirects = build_redirects(con)
-        s.links = _evidence(con, settings, version)
+        s.links = _evidence(con, scoring, version)
     with st.stage("write"):
         _swap(con, s, None if origin is None else (settings, origin))
 
@@ -335,7 +340,7 @@ def _swap(
         )
         con.execute(f"INSERT INTO entity_redirects SELECT * FROM {REDIRECTS}")
         con.execute(
-            "INSERT INTO resolve_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO resolve_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 datetime.now(UTC),
                 s.mentions,
@@ -344,6 +349,7 @@ def _swap(
                 s.links,
                 s.entities,
                 s.model_version,
+                s.prior,
                 json.dumps(s.stage_seconds),
             ],
         )

@@ -28,6 +28,7 @@ COMPARED_COLUMNS = (
     "phone",
     "email",
     "region_code",
+    "address",
 )
 
 PROFILES = "_rs_profiles"

@@ -81,5 +81,6 @@ CREATE TABLE IF NOT EXISTS resolve_runs (
     links         BIGINT NOT NULL,
     entities      BIGINT NOT NULL,
     model_version INTEGER,
+    prior         DOUBLE,                -- share of profile pairs that match, estimated this run
     stage_seconds JSON NOT NULL
 );

@@ -96,12 +96,22 @@ def _starting_m(comp: dict[str, Any]) -> npt.NDArray[np.float64]:
     return np.array([float(lv["m_probability"]) for lv in reversed(levels)], dtype=np.float64)
 
 
+def _fixed_levels(comp: dict[str, Any]) -> npt.NDArray[np.bool_]:
+    levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+    return np.array([bool(lv.get("fix_m_probability")) for lv in reversed(levels)])
+
+
 def _m_from_sums(
-    sums: npt.NDArray[np.float64], start: npt.NDArray[np.float64]
+    sums: npt.NDArray[np.float64],
+    start: npt.NDArray[np.float64],
+    fixed: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.float64]:
     """m from expected match counts per level; levels with too little evidence keep their
-    starting m (a level no training pair reaches says nothing about matches)."""
+    starting m (a level no training pair reaches says nothing about matches), and so do
+    levels whose m is fixed."""
     seen = sums >= MIN_EVIDENCE
+    if fixed is not None:
+        seen &= ~fixed
     if not seen.any():
         return start.copy()
     out = start.copy()
@@ -119,6 +129,7 @@ def em(
     estimate: list[bool],
     use: list[bool],
     prior: float = 0.5,
+    fixed: list[npt.NDArray[np.bool_]] | None = None,
 ) -> list[npt.NDArray[np.float64]]:
     """EM over agreement patterns; returns new m for comparisons flagged in `estimate`."""
     start = m
@@ -149,7 +160,7 @@ def em(
                 np.bincount(g[g >= 0], weights=weighted[g >= 0], minlength=len(m[c])),
                 dtype=np.float64,
             )
-            new = _m_from_sums(sums, start[c])
+            new = _m_from_sums(sums, start[c], fixed[c] if fixed else None)
             delta = max(delta, float(np.abs(new - m[c]).max()))
             m[c] = new
         if delta < 1e-5:
@@ -183,7 +194,7 @@ def train(mem: duckdb.DuckDBPyConnection, n_profiles: int, prior: float) -> dict
             continue
         use = [n not in fixed_by_rule for n in names]
         est = [use[i] and names[i] not in _FIXED_M for i in range(len(names))]
-        m = em(pat, cnt, start, u, est, use)
+        m = em(pat, cnt, start, u, est, use, fixed=[_fixed_levels(c) for c in comps])
         for i, flag in enumerate(est):
             if flag:
                 estimates[i].append(m[i])
