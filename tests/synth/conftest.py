@@ -14,6 +14,19 @@ import pytest
 
 from docket.synth import FILES, SynthSummary, generate
 
+# Record-key column of each person source (as in docs/synth.md).
+KEY = {
+    "registry": "记录编号",
+    "telecom_subscribers": "subscriber_id",
+    "hotel_checkins": "checkin_id",
+    "rail_tickets": "ticket_no",
+    "air_manifests": "TKTNO",
+    "bank_accounts": "账号",
+    "vehicle_registry": "XH",
+    "social_accounts": "account_id",
+    "bank_transfers": "txn_id",
+    "plate_sightings": "sighting_id",
+}
 PEOPLE = 2000
 SEED = 11
 START = date(2026, 1, 1)

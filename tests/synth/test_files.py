@@ -10,7 +10,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from docket.synth import FILES, SynthSummary, generate
-from tests.synth.conftest import DAYS, PEOPLE, SEED, START, read_source
+from tests.synth.conftest import DAYS, KEY, PEOPLE, SEED, START, read_source
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "synth.md").read_text(encoding="utf-8")
 
@@ -80,11 +80,7 @@ def test_every_column_and_file_is_documented(world: SynthSummary) -> None:
 
 
 def test_record_keys_are_unique_within_each_person_source(world: SynthSummary) -> None:
-    keys = {
-        "registry": "记录编号", "telecom_subscribers": "subscriber_id", "hotel_checkins": "checkin_id",
-        "rail_tickets": "ticket_no", "air_manifests": "TKTNO", "bank_accounts": "账号",
-        "vehicle_registry": "XH", "social_accounts": "account_id",
-    }  # fmt: skip
+    keys = KEY
     for stem, col in keys.items():
         values = [r[col] for r in read_source(world.out, stem)]
         assert len(values) == len(set(values)) and all(values), stem

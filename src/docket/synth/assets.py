@@ -19,9 +19,10 @@ BANKS = (
     ("中国邮政储蓄银行", 621799), ("平安银行", 622298),
 )  # fmt: skip
 MAKES = (
-    ("比亚迪", "秦PLUS"), ("比亚迪", "宋PLUS"), ("大众", "朗逸"), ("大众", "速腾"), ("丰田", "卡罗拉"),
-    ("丰田", "凯美瑞"), ("本田", "雅阁"), ("本田", "思域"), ("日产", "轩逸"), ("吉利", "星瑞"),
-    ("长安", "CS75"), ("哈弗", "H6"), ("特斯拉", "Model 3"), ("五菱", "宏光MINIEV"), ("别克", "英朗"),
+    ("比亚迪", "秦PLUS"), ("比亚迪", "宋PLUS"), ("大众", "朗逸"), ("大众", "速腾"),
+    ("丰田", "卡罗拉"), ("丰田", "凯美瑞"), ("本田", "雅阁"), ("本田", "思域"), ("日产", "轩逸"),
+    ("吉利", "星瑞"), ("长安", "CS75"), ("哈弗", "H6"), ("特斯拉", "Model 3"),
+    ("五菱", "宏光MINIEV"), ("别克", "英朗"),
 )  # fmt: skip
 COLOURS = ("白", "黑", "灰", "银", "蓝", "红")
 PLATFORMS = ("weibo", "douyin", "wechat", "qq")
@@ -135,7 +136,8 @@ class Vehicles:
 
 
 def vehicles(rng: np.random.Generator, pop: Population, start: np.datetime64) -> Vehicles:
-    """A third of households with an adult head own a car (a few two), in the head's or spouse's name."""
+    """A third of households with an adult head own a car (a few two), in the head's or spouse's
+    name."""
     c = cities()
     heads = pop.hh_start
     ok = (pop.age[heads] >= 22) & (pop.age[heads] <= 75)

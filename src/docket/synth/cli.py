@@ -51,7 +51,8 @@ def synth(
         raise InputError(
             "--out",
             f"{out} is not empty",
-            hint="choose an empty or new directory, or pass --force to replace its sources/ and truth/",
+            hint="choose an empty or new directory, "
+            "or pass --force to replace its sources/ and truth/",
         )
     console = Console(stderr=True)
     with Progress(
@@ -69,7 +70,8 @@ def synth(
 
         summary = generate(out, people, seed, first, days, progress=progress)
     console.print(
-        f"wrote {summary.source_rows:,} source rows ({summary.source_rows / people:.1f} per person), "
+        f"wrote {summary.source_rows:,} source rows "
+        f"({summary.source_rows / people:.1f} per person), "
         f"{summary.mentions:,} truth mentions and {len(summary.stories)} stories to {out} "
         f"in {summary.seconds:.1f} s",
         highlight=False,

@@ -13,7 +13,8 @@ _ZERO = ord("0")
 
 def check_chars(body: np.ndarray) -> np.ndarray:
     """GB 11643 check character (ASCII code) of (n, 17) digit arrays."""
-    return _CHECK[(body.astype(np.int64) @ _WEIGHTS) % 11]
+    out: np.ndarray = _CHECK[(body.astype(np.int64) @ _WEIGHTS) % 11]
+    return out
 
 
 def digits(values: np.ndarray, width: int) -> np.ndarray:
@@ -61,7 +62,8 @@ def _ymd(birth: np.ndarray) -> np.ndarray:
     y = d.astype("datetime64[Y]").astype(np.int64) + 1970
     m = (d.astype("datetime64[M]").astype(np.int64) % 12) + 1
     day = (d - d.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
-    return y * 10000 + m * 100 + day
+    out: np.ndarray = y * 10000 + m * 100 + day
+    return out
 
 
 def ymd(birth: np.ndarray) -> np.ndarray:
@@ -122,7 +124,8 @@ def unique_numbers(rng: np.random.Generator, n: int, low: int, high: int) -> np.
 def phone_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
     """n distinct 11-digit mobile numbers (int64)."""
     raw = unique_numbers(rng, n, 0, len(_MOBILE_PREFIXES) * 10**8)
-    return _MOBILE_PREFIXES[raw // 10**8] * 10**8 + raw % 10**8
+    out: np.ndarray = _MOBILE_PREFIXES[raw // 10**8] * 10**8 + raw % 10**8
+    return out
 
 
 def fmt_int(values: np.ndarray, width: int = 0) -> pa.Array:

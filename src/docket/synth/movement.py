@@ -98,7 +98,8 @@ def travel_seconds(src: np.ndarray, dst: np.ndarray, mode: np.ndarray) -> np.nda
     """Door-to-door time of a leg."""
     d = cities().dist_km[src, dst]
     hours = np.where(mode == AIR, 1.0 + d / 700.0, 0.5 + d / 220.0)
-    return (hours * 3600).astype(np.int64)
+    out: np.ndarray = (hours * 3600).astype(np.int64)
+    return out
 
 
 def choose_mode(rng: np.random.Generator, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -128,7 +129,8 @@ class Movement:
         ok = i >= 0
         ii = np.maximum(i, 0)
         ok &= (p.person[ii] == person) & (t < p.end[ii])
-        return np.where(ok, p.city[ii], pop.live_city[person])
+        out: np.ndarray = np.where(ok, p.city[ii], pop.live_city[person])
+        return out
 
     def away(self, person: np.ndarray, t: np.ndarray) -> np.ndarray:
         """True where the person is on a trip at time t."""
@@ -137,7 +139,8 @@ class Movement:
         keys = p.person.astype(np.int64) * big + p.start
         i = np.searchsorted(keys, person.astype(np.int64) * big + t, side="right") - 1
         ii = np.maximum(i, 0)
-        return (i >= 0) & (p.person[ii] == person) & (t < p.end[ii])
+        out: np.ndarray = (i >= 0) & (p.person[ii] == person) & (t < p.end[ii])
+        return out
 
     def sort_presence(self) -> None:
         """Restore the (person, start) order after edits."""
@@ -201,9 +204,10 @@ def trips(rng: np.random.Generator, pop: Population, days: int) -> Movement:
     checkin = arrive[pa_] + rng.integers(1800, 3 * 3600, k)
     checkout = np.where(back[pa_] < horizon, back[pa_] - rng.integers(3600, 3 * 3600, k), -1)
     checkout = np.where((checkout >= 0) & (checkout <= checkin), checkin + 3600, checkout)
+    minus = np.full(k, -1, np.int8)
     stays = Stays(person[hs], pa_ * 2, member[hs], dst[pa_], checkin, checkout,
                   np.full(k, -1, np.int64), family[pa_], np.zeros(k, np.int32),
-                  np.full(k, -1, np.int8), np.full(k, -1, np.int8), np.full(k, -1, np.int64))  # fmt: skip
+                  minus, minus.copy(), np.full(k, -1, np.int64))  # fmt: skip
     presence = Presence(person, dst[party], depart[party], end[party])
     mv = Movement(legs, stays, presence)
     mv.sort_presence()

@@ -43,8 +43,14 @@ _SURNAME_PINYIN = {
     "覃": ("qin", "qín"), "区": ("ou", "ōu"), "朴": ("piao", "piáo"), "查": ("zha", "zhā"),
 }  # fmt: skip
 
-MALE_CHARS = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆帅旭宁龙林阳建国文志海东亮成峰鸿博然轩泽睿晨宏振洋毅卫兵庆春生德福永祥"
-FEMALE_CHARS = "芳娜敏静丽艳娟霞秀英慧玲婷雪琳颖倩洁梅兰晶莉燕萍红玉欣怡佳雨思梦璐涵悦琪瑶蕾丹薇月婧妍君桂凤美秋"
+MALE_CHARS = (
+    "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆帅旭宁龙林"
+    "阳建国文志海东亮成峰鸿博然轩泽睿晨宏振洋毅卫兵庆春生德福永祥"
+)
+FEMALE_CHARS = (
+    "芳娜敏静丽艳娟霞秀英慧玲婷雪琳颖倩洁梅兰晶莉燕萍红玉欣"
+    "怡佳雨思梦璐涵悦琪瑶蕾丹薇月婧妍君桂凤美秋"
+)
 
 # The most frequent full names (surname, given, sex): the "same name, different person" noise.
 COMMON_NAMES: tuple[tuple[str, str, str], ...] = (
@@ -212,23 +218,40 @@ def perturb_tokens(
     p_homophone: float,
     p_lookalike: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Replace one character of some names by a homophone or a look-alike."""
+    """Replace one character of some names by a homophone or a look-alike.
+
+    The character is drawn among those that have an alternative, so a chosen name changes
+    whenever any of its characters can.
+    """
     v = vocab()
     n = len(s)
-    s, g1, g2 = s.copy(), g1.copy(), g2.copy()
+    cols = [s.copy(), g1.copy(), g2.copy()]
     u = rng.random(n)
     kind = np.where(u < p_homophone, 1, np.where(u < p_homophone + p_lookalike, 2, 0))
-    pos = rng.integers(0, 10, n)  # 0-1 surname, 2-5 given 1, 6-9 given 2 (if any)
-    pick = rng.integers(0, 2, n)
-    for k in (1, 2):
-        table = v.homophone if k == 1 else v.lookalike
-        for col, lo, hi in ((s, 0, 2), (g1, 2, 6), (g2, 6, 10)):
-            m = (kind == k) & (pos >= lo) & (pos < hi) & (col > 0)
-            if not m.any():
-                continue
-            alt = table[col[m], np.minimum(pick[m], table.shape[1] - 1)]
-            col[m] = np.where(alt > 0, alt, col[m])
-    return s, g1, g2
+    score = rng.random((n, 3))
+    alt_pick = rng.integers(0, 2, n)
+    for k, table in ((1, v.homophone), (2, v.lookalike)):
+        rows = np.flatnonzero(kind == k)
+        if not len(rows):
+            continue
+        j = np.minimum(alt_pick[rows], table.shape[1] - 1)
+        alts = np.stack([table[c[rows], j] for c in cols], axis=1)  # (m, 3)
+        best = np.argmax(np.where(alts > 0, score[rows], -1.0), axis=1)
+        chosen = alts[np.arange(len(rows)), best]
+        for pos, col in enumerate(cols):
+            m = (best == pos) & (chosen > 0)
+            col[rows[m]] = chosen[m]
+    return cols[0], cols[1], cols[2]
+
+
+def has_variants(s: np.ndarray, g1: np.ndarray, g2: np.ndarray) -> np.ndarray:
+    """Names that change under each of homophone, look-alike and traditional noise."""
+    v = vocab()
+    trad = np.array(v.trad.to_pylist(), dtype=object) != np.array(v.text.to_pylist(), dtype=object)
+    ok = np.ones(len(s), dtype=bool)
+    for flags in (v.homophone[:, 0] > 0, v.lookalike[:, 0] > 0, trad):
+        ok &= flags[s] | flags[g1] | flags[g2]
+    return ok
 
 
 def given_pinyin(table: pa.Array, g1: np.ndarray, g2: np.ndarray, sep: str = "") -> pa.Array:

@@ -128,8 +128,8 @@ def cities() -> Cities:
     letter_count: dict[str, int] = {}
     plate, station = [], []
     for i, p in enumerate(prefs):
-        usable = [(c, n, _valid_from(c)) for c, n in counties.get(p["code"], [])]
-        usable = [(c, n, f) for c, n, f in usable if f is not None and f <= 2010]
+        known = [(c, n, _valid_from(c)) for c, n in counties.get(p["code"], [])]
+        usable = [(c, n, f) for c, n, f in known if f is not None and f <= 2010]
         for j, (c, n, f) in enumerate(usable):
             ccode[i, j], cname[i, j], cfrom[i, j] = c, n, f
         cn[i] = len(usable)
@@ -314,7 +314,8 @@ def pick_in_city(
     rng: np.random.Generator, city: np.ndarray, start: np.ndarray, count: np.ndarray
 ) -> np.ndarray:
     """A random facility row index in each given city."""
-    return start[city] + np.floor(rng.random(len(city)) * count[city]).astype(np.int64)
+    out: np.ndarray = start[city] + np.floor(rng.random(len(city)) * count[city]).astype(np.int64)
+    return out
 
 
 def strs(a: np.ndarray | list[str]) -> pa.Array:

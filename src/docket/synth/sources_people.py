@@ -1,4 +1,4 @@
-"""Person sources held by agencies: registry, telecom subscribers, bank accounts, vehicles, social media."""
+"""Person sources: registry, telecom subscribers, bank accounts, vehicles, social media."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from docket.synth import names
 from docket.synth.assets import Accounts, Phones, Vehicles
 from docket.synth.events import Sightings, Transfers
 from docket.synth.movement import (
@@ -43,19 +44,44 @@ class Plan:
 
 def _legs(n: int) -> Legs:
     z = np.zeros(n, np.int64)
-    return Legs(z.copy(), z.copy(), z.copy(), z.copy(), z.copy(), z.copy(), z.copy(), np.zeros(n, np.int8),
-                np.zeros(n, np.int32), np.full(n, -1, np.int8), np.full(n, -1, np.int8), np.full(n, -1, np.int64))  # fmt: skip
+    minus = np.full(n, -1, np.int8)
+    return Legs(
+        z.copy(),
+        z.copy(),
+        z.copy(),
+        z.copy(),
+        z.copy(),
+        z.copy(),
+        z.copy(),
+        np.zeros(n, np.int8),
+        np.zeros(n, np.int32),
+        minus,
+        minus.copy(),
+        np.full(n, -1, np.int64),
+    )
 
 
 def _stays(n: int) -> Stays:
     z = np.zeros(n, np.int64)
-    return Stays(z.copy(), z.copy(), z.copy(), z.copy(), z.copy(), z.copy(), np.full(n, -1, np.int64),
-                 np.zeros(n, bool), np.zeros(n, np.int32), np.full(n, -1, np.int8), np.full(n, -1, np.int8),
-                 np.full(n, -1, np.int64))  # fmt: skip
+    minus = np.full(n, -1, np.int8)
+    return Stays(
+        z.copy(),
+        z.copy(),
+        z.copy(),
+        z.copy(),
+        z.copy(),
+        z.copy(),
+        np.full(n, -1, np.int64),
+        np.zeros(n, bool),
+        np.zeros(n, np.int32),
+        minus,
+        minus.copy(),
+        np.full(n, -1, np.int64),
+    )
 
 
 def _clear(mv: Movement, people: np.ndarray) -> None:
-    """Remove the ordinary trips of these people (whole parties, so no one travels alone by mistake)."""
+    """Remove the ordinary trips of these people (whole parties: nobody travels alone)."""
     for rows in (mv.legs, mv.stays):
         parties = np.unique(rows.party[np.isin(rows.person, people)])
         select(rows, ~np.isin(rows.party, parties))
@@ -83,7 +109,8 @@ def plan(
     horizon = days * DAY
     c = cities()
     gone = np.full(pop.n, horizon + 1, dtype=np.int64)
-    tr = Transfers(*(np.zeros(0, np.int64) for _ in range(5)), np.zeros(0, np.int32))
+    e = np.zeros(0, np.int64)
+    tr = Transfers(e, e.copy(), e.copy(), e.copy(), e.copy(), np.zeros(0, np.int32))
     si = Sightings(
         np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int32)
     )
@@ -112,6 +139,7 @@ def _wanted(
     relative = np.where(np.arange(pop.n) == head, np.minimum(head + 1, pop.n - 1), head)
     ok = (pop.age >= 25) & (pop.age <= 55) & (pop.hh_size[hh] > 1) & (pop.age[relative] >= 18)
     ok &= phones.user.count[relative] > 0
+    ok &= names.has_variants(pop.s, pop.g1, pop.g2)
     who = _pick(rng, np.flatnonzero(ok), 1)
     if len(who) == 0:
         return
@@ -154,9 +182,10 @@ def _wanted(
     concat(mv.legs, legs)
     concat(mv.stays, stays)
     pr = [x for x in pres if x[1] < days * DAY]
-    concat(mv.presence, Presence(np.full(len(pr), p), np.array([x[0] for x in pr]), np.array([x[1] for x in pr]),
-                                 np.array([min(x[2], days * DAY) for x in pr])))  # fmt: skip
-    year = int(2026)
+    cols = np.array(pr, dtype=np.int64).reshape(-1, 3)
+    ends = np.minimum(cols[:, 2], days * DAY)
+    concat(mv.presence, Presence(np.full(len(pr), p), cols[:, 0], cols[:, 1], ends))
+    year = 2026
     out.meta[WANTED] = {
         "kind": "wanted_person",
         "summary": "A person under a (fictional) warrant travels between cities and checks into "
@@ -312,8 +341,8 @@ def _missing(
     reporter = int(pop.hh_start[pop.household[p]])
     out.meta[MISSING] = {
         "kind": "missing_person",
-        "summary": "A person drives to a nearby city, checks into a hotel (never checks out) and is "
-        "last seen by a plate camera the next morning; no record of them follows.",
+        "summary": "A person drives to a nearby city, checks into a hotel (never checks out) "
+        "and is last seen by a plate camera the next morning; no record of them follows.",
         "person_uids": [f"P{p + 1:08d}"],
         "reported_by_uid": f"P{reporter + 1:08d}" if reporter != p else None,
         "last_seen_city": str(c.code[dst]),
