@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from docket.synth import FILES, PERSON_SOURCES, SynthSummary, generate
+from docket.synth import FILES, PERSON_SOURCES, NoiseConfig, SynthSummary, generate
 from tests.synth.conftest import DAYS, KEY, PEOPLE, SEED, START, read_source
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "synth.md").read_text(encoding="utf-8")
@@ -77,6 +77,11 @@ def test_every_column_and_file_is_documented(world: SynthSummary) -> None:
         assert f"`{name}`" in DOC or f"sources/{name}" in DOC, f"{name} missing from docs/synth.md"
         for column in read_source(world.out, stem)[0]:
             assert f"`{column}`" in DOC, f"{stem}.{column} is not documented in docs/synth.md"
+
+
+def test_every_noise_rate_is_documented() -> None:
+    for name in NoiseConfig.__dataclass_fields__:
+        assert f"| `{name}` |" in DOC, f"noise rate {name} is not in docs/synth.md"
 
 
 def test_record_keys_are_unique_within_each_person_source(world: SynthSummary) -> None:
