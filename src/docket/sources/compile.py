@@ -23,6 +23,7 @@ from docket.sources.mapping import PERSON, Field, SourceMapping, ThingSpec
 from docket.sources.readers import BAD_BYTES, RAW, REJ, ident, lit
 
 NORM = "_docket_norm"
+THINGS = "_docket_things"
 
 # mentions column → Person property (scalar value of its normaliser)
 MENTION_COLUMNS = {
@@ -250,7 +251,11 @@ class _Compiler:
         args = ", ".join(f"{lit(f.prop)}, {self.scalar(f)}" for f in fields)
         return f"json_object({args})"
 
-    def thing(self, j: int, t: ThingSpec) -> str:
+    def thing(self, j: int, t: ThingSpec) -> list[tuple[str, str]]:
+        """New things are inserted; known ones only get what they lack (first statement wins).
+
+        Done as insert-missing plus update-gaps: ON CONFLICT DO UPDATE is slow in DuckDB
+        when many keys already exist (accounts named again by every transfer)."""
         kind = self.model.kind(t.kind)
         cols: dict[str, str] = {}
         rest = []
@@ -262,17 +267,37 @@ class _Compiler:
                 cols[target] = self.scalar(f)
             else:
                 rest.append(f)
-        cols["properties"] = self._json(rest)
-        aggs = ", ".join(
-            f"arg_min({e}, __row) FILTER (WHERE {e} IS NOT NULL)" for e in cols.values()
+        if rest:
+            cols["properties"] = self._json(rest)
+        aggs = "".join(
+            f", arg_min({e}, __row) FILTER (WHERE {e} IS NOT NULL) AS {c}" for c, e in cols.items()
         )
-        merge = ", ".join(f"{c} = COALESCE(things.{c}, EXCLUDED.{c})" for c in cols)
-        return (
-            f"INSERT INTO things (thing_id, kind, key, {', '.join(cols)}, source, record_key) "
-            f"SELECT __t{j}, {lit(t.kind)}, arg_min(__k{j}, __row), {aggs}, {self.src}, "
-            f"arg_min(__rk, __row) FROM {NORM} WHERE __reason IS NULL AND __t{j} IS NOT NULL "
-            f"GROUP BY __t{j} ON CONFLICT (thing_id) DO UPDATE SET {merge}"
-        )
+        names = ", ".join(["thing_id", "kind", "key", *cols, "source", "record_key"])
+        out = [
+            (
+                "",
+                f"CREATE OR REPLACE TEMP TABLE {THINGS} AS SELECT __t{j} AS thing_id, "
+                f"{lit(t.kind)} AS kind, arg_min(__k{j}, __row) AS key{aggs}, "
+                f"{self.src} AS source, arg_min(__rk, __row) AS record_key FROM {NORM} "
+                f"WHERE __reason IS NULL AND __t{j} IS NOT NULL GROUP BY __t{j}",
+            ),
+            (
+                "things",
+                f"INSERT INTO things ({names}) SELECT {names} FROM {THINGS} n "
+                "WHERE NOT EXISTS (SELECT 1 FROM things t WHERE t.thing_id = n.thing_id)",
+            ),
+        ]
+        if cols:
+            sets = ", ".join(f"{c} = COALESCE(things.{c}, n.{c})" for c in cols)
+            gaps = " OR ".join(f"(things.{c} IS NULL AND n.{c} IS NOT NULL)" for c in cols)
+            out.append(
+                (
+                    "",
+                    f"UPDATE things SET {sets} FROM {THINGS} n "
+                    f"WHERE things.thing_id = n.thing_id AND ({gaps})",
+                )
+            )
+        return out
 
     def _tid(self, ref: str) -> str:
         j = next(j for j, t in enumerate(self.m.things) if t.id == ref)
@@ -395,7 +420,7 @@ def compile_plan(
     if m.person:
         plan.inserts.append(("mentions", c.mentions()))
     for j, t in enumerate(m.things):
-        plan.inserts.append(("things", c.thing(j, t)))
+        plan.inserts += c.thing(j, t)
     plan.inserts += [("holdings", s) for s in c.holdings()]
     plan.inserts += c.events()
     return plan

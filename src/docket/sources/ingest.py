@@ -19,13 +19,14 @@ from pathlib import Path
 import duckdb
 
 from docket.errors import IngestError
-from docket.sources.compile import NORM, compile_plan, normalizer_types
+from docket.sources.compile import NORM, THINGS, compile_plan, normalizer_types
 from docket.sources.compile import Plan as CompiledPlan
 from docket.sources.mapping import SourceMapping, shipped_mappings
 from docket.sources.readers import RAW, REJ, stage
 
 _TEMP_TABLES = (
     NORM,
+    THINGS,
     RAW,
     REJ,
     "_docket_parsed",
@@ -178,6 +179,9 @@ def _write(
             for sql in plan.replace:
                 con.execute(sql)
         for what, sql in plan.inserts:
+            if not what:  # staging and updates: not counted
+                con.execute(sql)
+                continue
             say(what)
             n = con.execute(sql).fetchall()
             result.inserted[what] = result.inserted.get(what, 0) + (int(n[0][0]) if n else 0)
