@@ -104,10 +104,10 @@ def plan(
     mv: Movement,
     fac: Facilities,
     days: int,
+    year: int,
 ) -> Plan:
     """Plant the three stories (each only when the population is large enough for it)."""
     horizon = days * DAY
-    c = cities()
     gone = np.full(pop.n, horizon + 1, dtype=np.int64)
     e = np.zeros(0, np.int64)
     tr = Transfers(e, e.copy(), e.copy(), e.copy(), e.copy(), np.zeros(0, np.int32))
@@ -116,11 +116,10 @@ def plan(
     )
     out = Plan(gone, tr, si)
     used = np.zeros(pop.n, dtype=bool)
-    _wanted(rng, pop, phones, mv, days, out, used)
+    _wanted(rng, pop, phones, mv, days, year, out, used)
     _mules(rng, pop, acc, mv, days, out, used)
     _missing(rng, pop, phones, veh, mv, fac, days, out, used)
     mv.sort_presence()
-    del c
     return out
 
 
@@ -130,6 +129,7 @@ def _wanted(
     phones: Phones,
     mv: Movement,
     days: int,
+    year: int,
     out: Plan,
     used: np.ndarray,
 ) -> None:
@@ -185,7 +185,6 @@ def _wanted(
     cols = np.array(pr, dtype=np.int64).reshape(-1, 3)
     ends = np.minimum(cols[:, 2], days * DAY)
     concat(mv.presence, Presence(np.full(len(pr), p), cols[:, 0], cols[:, 1], ends))
-    year = 2026
     out.meta[WANTED] = {
         "kind": "wanted_person",
         "summary": "A person under a (fictional) warrant travels between cities and checks into "

@@ -98,13 +98,13 @@ def generate(
     say("trips", 2, len(STAGES))
     mv = movement.trips(rng(9), pop, days)
     say("stories", 3, len(STAGES))
-    plan = stories.plan(rng(10), pop, ph, acc, veh, mv, fac, days)
+    plan = stories.plan(rng(10), pop, ph, acc, veh, mv, fac, days, start.year)
     say("events", 4, len(STAGES))
     calls = events.calls(rng(11), pop, ties, ph, mv, fac, days, plan.gone_after)
     tr = events.transfers(rng(12), pop, ties, acc, days, plan.gone_after)
-    events_concat(tr, plan.transfers)
+    movement.concat(tr, plan.transfers)
     si = events.sightings(rng(13), pop, veh, mv, fac, days, plan.gone_after)
-    events_concat(si, plan.sightings)
+    movement.concat(si, plan.sightings)
     mv.stays.checkout = np.where(
         (mv.stays.checkout >= 0) & (mv.stays.checkout > plan.gone_after[mv.stays.person]),
         -1,
@@ -165,7 +165,7 @@ def generate(
     writers.write_csv(mentions, truth_dir / "mentions.csv")
     summary.mentions = mentions.num_rows
     writers.write_parquet(_people_table(pop, ph, acc, veh, so, email), truth_dir / "people.parquet")
-    doc = _stories_doc(plan, story_records, pop, ph, acc, veh, day0, start, days, seed)
+    doc = _stories_doc(plan, story_records, ph, acc, veh, day0, start, days, seed)
     (truth_dir / "stories.json").write_text(
         json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
@@ -173,11 +173,6 @@ def generate(
     summary.seconds = time.perf_counter() - t0
     say("done", len(STAGES), len(STAGES))
     return summary
-
-
-def events_concat(a: Any, b: Any) -> None:
-    """Append story events to the ordinary ones."""
-    movement.concat(a, b)
 
 
 def _write(src: Source, path: Path, fmt: str) -> None:
@@ -193,8 +188,8 @@ def _write(src: Source, path: Path, fmt: str) -> None:
         writers.write_parquet(src.table, path)
 
 
-def _lists(holder: np.ndarray, start: np.ndarray, count: np.ndarray, values: pa.Array) -> pa.Array:
-    del holder, start
+def _lists(count: np.ndarray, values: pa.Array) -> pa.Array:
+    """One list per person from values sorted by person and per-person counts."""
     offsets = np.concatenate([[0], np.cumsum(count)]).astype(np.int32)
     return pa.ListArray.from_arrays(pa.array(offsets), values)
 
@@ -244,18 +239,13 @@ def _people_table(
                 ),
                 pa.scalar(None, pa.string()),
             ),
-            "phones": _lists(ph.user.holder, ph.user.start, ph.user.count, phone_str),
+            "phones": _lists(ph.user.count, phone_str),
             "phones_registered_by_relative": _lists(
-                ph.user.holder[by_rel],
-                np.zeros(0),
-                rel_count,
-                pc.filter(phone_str, pa.array(by_rel)),
+                rel_count, pc.filter(phone_str, pa.array(by_rel))
             ),
-            "accounts": _lists(acc.holder.holder, acc.holder.start, acc.holder.count, acc.number),
-            "plates": _lists(veh.owner.holder, veh.owner.start, veh.owner.count, veh.plate),
-            "social_accounts": _lists(
-                so.holder.holder, so.holder.start, so.holder.count, social_ids
-            ),
+            "accounts": _lists(acc.holder.count, acc.number),
+            "plates": _lists(veh.owner.count, veh.plate),
+            "social_accounts": _lists(so.holder.count, social_ids),
             "email": email,
         }
     )
@@ -264,7 +254,6 @@ def _people_table(
 def _stories_doc(
     plan: stories.Plan,
     records: dict[int, list[dict[str, str]]],
-    pop: population.Population,
     ph: assets.Phones,
     acc: assets.Accounts,
     veh: assets.Vehicles,
@@ -290,5 +279,4 @@ def _stories_doc(
             m["last_seen_time"] = str(t).replace("T", " ")
         m["records"] = sorted(records.get(tag, []), key=lambda r: (r["source"], r["record_key"]))
         out.append(m)
-    del pop
     return {"seed": seed, "start": start.isoformat(), "days": days, "stories": out}
