@@ -18,10 +18,12 @@ and supervisor `sup2` (not members). `governed.case` is open and approved.
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -69,6 +71,16 @@ class CliResult:
         return self.stdout.strip().splitlines()
 
 
+@functools.cache
+def _cached_app() -> Callable[..., Any]:
+    """`docket.cli.app` as its click command, built once (typer rebuilds it on every call)."""
+    import typer.main
+
+    from docket.cli import app
+
+    return typer.main.get_command(app)
+
+
 @pytest.fixture
 def cli(store: Path) -> object:
     """Run `docket ARGS…` in-process as a user would; returns CliResult(code, stdout, stderr).
@@ -76,7 +88,7 @@ def cli(store: Path) -> object:
     `env` adds environment variables (DOCKET_USER … unset unless given); `input` feeds prompts.
     A DocketError exits 2 (3 when refused) with a message on stderr, never a traceback.
     """
-    from docket.cli import main
+    import docket.cli
 
     def run(
         *args: str, env: Mapping[str, str] | None = None, input: str | None = None
@@ -86,7 +98,9 @@ def cli(store: Path) -> object:
         runner = CliRunner()
         with runner.isolation(input=input, env=full) as (out, err, _):
             try:
-                main(list(args))
+                with pytest.MonkeyPatch.context() as mp:
+                    mp.setattr(docket.cli, "app", _cached_app())  # main() itself runs unchanged
+                    docket.cli.main(list(args))
                 code = 0
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
