@@ -149,6 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",")]
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-synth-") as tmp:
         results = [measure(n, args.repeats if n <= 200_000 else 1, Path(tmp)) for n in sizes]
     lines = [
@@ -177,7 +178,8 @@ def main(argv: list[str] | None = None) -> None:
         [
             SECTION,
             "",
-            f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()} · "
+            f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()} · load average "
+            f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after (shared machine) · "
             f"`.venv/bin/python -m bench.run synth` (`bench/bench_synth.py --sizes {args.sizes}`)",
             "",
             "`docket.synth.generate(people=N, seed=1, days=90)` in a fresh process per run, "
