@@ -67,10 +67,18 @@ def write_jsonl(table: pa.Table, path: Path) -> None:
     for i, name in enumerate(table.column_names):
         parts.append(("{" if i == 0 else ",") + json.dumps(name, ensure_ascii=False) + ":")
         parts.append(_json_value(table.column(i)))
-    parts.append("}")
-    lines = pc.binary_join_element_wise(*parts, "")
-    text = "\n".join(lines.to_pylist())
-    path.write_bytes((text + "\n").encode("utf-8") if text else b"")
+    parts.append("}\n")
+    lines = pc.cast(pc.binary_join_element_wise(*parts, ""), pa.large_string())
+    if isinstance(lines, pa.ChunkedArray):
+        lines = lines.combine_chunks()
+    # The lines lie end to end in the array's data buffer: write that span as it is.
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[
+        lines.offset : lines.offset + len(lines) + 1
+    ]
+    data = lines.buffers()[2]
+    with path.open("wb") as f:
+        if len(lines) and data is not None:
+            f.write(memoryview(data)[int(offsets[0]) : int(offsets[-1])])
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
