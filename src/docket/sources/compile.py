@@ -23,6 +23,8 @@ from docket.sources.mapping import PERSON, Field, SourceMapping, ThingSpec
 from docket.sources.readers import BAD_BYTES, RAW, REJ, ident, lit
 
 NORM = "_docket_norm"
+INPUTS = "_docket_inputs"
+LOOKUP = "_docket_lookup_"  # + normaliser name
 THINGS = "_docket_things"
 
 # mentions column → Person property (scalar value of its normaliser)
@@ -60,7 +62,7 @@ def _has(rtype: str | None, part: str) -> bool:
 class Plan:
     """The SQL for one file, in execution order."""
 
-    norm: str
+    norm: list[str]
     has_duplicates: str
     dedupe: str
     quarantine: str
@@ -122,8 +124,12 @@ class _Compiler:
         return f"f{i}"
 
     # ---- the normalised table ----
-    def norm(self) -> str:
-        inner, reasons = [f"{RAW}.__row AS __row"], []
+    def norm(self) -> list[str]:
+        """Statements building NORM: inputs, one lookup per normaliser, then the join.
+
+        Each normaliser runs once per distinct value of all the columns it applies to
+        (calling and called numbers share one lookup), not once per row."""
+        staged, reasons = [f"{RAW}.__row AS __row"], []
         parts = []
         for p in self.m.record_key:
             if isinstance(p, template.Column):
@@ -131,20 +137,37 @@ class _Compiler:
             else:
                 parts.append(lit(p.text))
         rk = parts[0] if len(parts) == 1 else "(" + " || ".join(parts) + ")"
-        inner.append(f"{rk} AS __rk")
+        staged.append(f"{rk} AS __rk")
         key_cols = ", ".join(template.columns(self.m.record_key))
         reasons.append(
             f"CASE WHEN __rk IS NULL THEN {lit('missing record key (' + key_cols + ')')} END"
         )
         if self.transcoded:
-            for c in self.m.columns():
+            for k, c in enumerate(self.m.columns()):
                 msg = lit(f"undecodable bytes ({self.m.encoding}) in column {c!r}")
-                inner.append(f"contains({ident(c)}, {lit(BAD_BYTES)}) AS __bad_{len(inner)}")
-                reasons.append(f"CASE WHEN __bad_{len(inner) - 1} THEN {msg} END")
+                staged.append(f"contains({ident(c)}, {lit(BAD_BYTES)}) AS __bad_{k}")
+                reasons.append(f"CASE WHEN __bad_{k} THEN {msg} END")
+        lookups: dict[str, list[int]] = {}
         for f in self.m.fields():
             i = self.index[id(f)]
-            inp = self._input(f)
-            inner += [f"{inp} AS i{i}", f"{self._normalised(f, inp)} AS f{i}"]
+            staged.append(f"{self._input(f)} AS i{i}")
+            if f.format is None and f.normalizer is not None:
+                lookups.setdefault(f.normalizer, []).append(i)
+        stmts = [f"CREATE TEMP TABLE {INPUTS} AS SELECT {', '.join(staged)} FROM {RAW}"]
+        for n, cols in lookups.items():
+            union = " UNION ".join(f"SELECT i{i} AS v FROM {INPUTS}" for i in cols)
+            stmts.append(
+                f"CREATE TEMP TABLE {LOOKUP}{n} AS SELECT v, norm_{n}(v) AS r "
+                f"FROM (SELECT DISTINCT v FROM ({union}) WHERE v IS NOT NULL)"
+            )
+        values, joins = [f"{INPUTS}.*"], []
+        for f in self.m.fields():
+            i = self.index[id(f)]
+            if f.format is None and f.normalizer is not None:
+                joins.append(f"LEFT JOIN {LOOKUP}{f.normalizer} j{i} ON j{i}.v = {INPUTS}.i{i}")
+                values.append(f"j{i}.r AS f{i}")
+            else:
+                values.append(f"{self._normalised(f, f'i{i}')} AS f{i}")
             if f.on_invalid == "quarantine":
                 what = f"bad {self.model.types[f.type].label.lower()} in {', '.join(f.columns)}"
                 reasons.append(
@@ -162,10 +185,11 @@ class _Compiler:
                 f"CASE WHEN {key} IS NOT NULL THEN {lit(t.kind + ':')} || __k{j} END AS __t{j}"
             )
         reason = f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '') AS __reason"
-        return (
+        stmts.append(
             f"CREATE TEMP TABLE {NORM} AS SELECT {', '.join(outer)}, {reason} "
-            f"FROM (SELECT {', '.join(inner)} FROM {RAW})"
+            f"FROM (SELECT {', '.join(values)} FROM {INPUTS} {' '.join(joins)})"
         )
+        return stmts
 
     def _person(self) -> dict[str, Field]:
         return {f.prop: f for f in self.m.person}

@@ -19,22 +19,10 @@ from pathlib import Path
 import duckdb
 
 from docket.errors import IngestError
-from docket.sources.compile import NORM, THINGS, compile_plan, normalizer_types
+from docket.sources.compile import NORM, compile_plan, normalizer_types
 from docket.sources.compile import Plan as CompiledPlan
 from docket.sources.mapping import SourceMapping, shipped_mappings
-from docket.sources.readers import RAW, REJ, stage
-
-_TEMP_TABLES = (
-    NORM,
-    THINGS,
-    RAW,
-    REJ,
-    "_docket_parsed",
-    "_docket_lines",
-    "_docket_numbered",
-    "_docket_rej_errors",
-    "_docket_rej_scans",
-)
+from docket.sources.readers import REJ, stage
 
 Step = Callable[[str], None]
 
@@ -104,8 +92,13 @@ def mappings_for(given: Sequence[Path | str] = ()) -> list[SourceMapping]:
 
 
 def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
-    for t in _TEMP_TABLES:
-        con.execute(f"DROP TABLE IF EXISTS temp.{t}")
+    """Drop every staging table (all temporary tables named _docket_*)."""
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, ?)",
+        ["_docket_"],
+    ).fetchall()
+    for (t,) in rows:
+        con.execute(f'DROP TABLE IF EXISTS temp."{t}"')
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -144,7 +137,8 @@ def ingest_file(
             m, types, source=m.name, file=str(path), sha256=sha, transcoded=staged.transcoded
         )
         say("normalising")
-        con.execute(plan.norm)
+        for sql in plan.norm:
+            con.execute(sql)
         if _one(con, plan.has_duplicates):
             con.execute(plan.dedupe)
         n_rej = _one(con, f"SELECT count(*) FROM {REJ}")
