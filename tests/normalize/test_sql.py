@@ -134,3 +134,42 @@ def test_sql_and_reference_agree_on_generated_columns(
 ) -> None:
     values = data.draw(st.lists(_SHAPED.get(kind, _TEXT), max_size=30))
     assert sql_column(con, kind, values) == [expected(kind, v) for v in values]
+
+
+# The column paths for names (numpy over Hanzi, Arrow over pinyin tokens) only run on chunks
+# with many new names; these tests drive them directly and compare with the reference.
+_SYLLABLES = ["zhang", "wei", "xiao", "ming", "ou", "yang", "na", "lv", "lyu", "xi", "an", "e"]
+_SYLLABLES += ["zhuge", "liang", "li", "jin", "nan", "guo", "ai", "zeng", "shan", "fang"]
+_HANZI = [
+    *"张張伟偉欧阳歐陽娜曾单單解仇区區朴查盖覃乐樂缪翟司马馬诸葛諸亮小明王李刘劉陈陳",
+    "\U00020000",
+]
+
+
+def _latin_name() -> st.SearchStrategy[str]:
+    token = st.lists(st.sampled_from(_SYLLABLES), min_size=1, max_size=3).map("".join)
+    cased = st.tuples(token, st.sampled_from([str.upper, str.title, str.lower])).map(
+        lambda t: t[1](t[0])
+    )
+    accented = cased.map(lambda t: t.replace("a", "ā", 1).replace("u", "ü", 1))
+    word = st.one_of(cased, accented, st.sampled_from(["John", "SMITH", "B", "Q"]))
+    sep = st.sampled_from([" ", "/", "  ", ", "])
+    return st.tuples(st.lists(word, min_size=1, max_size=3), sep).map(
+        lambda t: t[1].join(t[0]) if t[1] != "/" else "/".join([t[0][0], " ".join(t[0][1:])])
+    )
+
+
+_NAMES = st.one_of(
+    st.lists(st.sampled_from(_HANZI), min_size=1, max_size=7).map("".join),
+    _latin_name(),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_NAMES, min_size=1, max_size=12, unique=True))
+def test_column_paths_agree_with_the_reference(values: list[str]) -> None:
+    from docket.normalize.sql import _fresh
+
+    got = _fresh("name", pa.array(values, type=pa.string()), column_min=1).to_pylist()
+    assert got == [expected("name", v) for v in values]

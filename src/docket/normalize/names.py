@@ -61,18 +61,10 @@ class NameParts(NamedTuple):
         return f"/{self.pinyin}"
 
 
-def _is_han(ch: str) -> bool:
-    o = ord(ch)
-    return (
-        0x4E00 <= o <= 0x9FFF
-        or 0x3400 <= o <= 0x4DBF
-        or 0xF900 <= o <= 0xFAFF
-        or 0x20000 <= o <= 0x3134F
-        or o == 0x3007
-    )
-
-
+_HAN_RANGES = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _NAME_DOTS = "·•・‧∙⋅"
+_HAN = re.compile(f"[{_HAN_RANGES}]")
+_HAN_OR_DOT = re.compile(f"[{_HAN_RANGES}{_NAME_DOTS}]")
 _CC: OpenCC | None = None
 _SIMPLIFIED: dict[str, str] = {}
 _PINYIN: dict[str, str | None] = {}
@@ -108,7 +100,7 @@ def _char_pinyin(ch: str) -> str | None:
 
 
 def _han(text: str) -> Result[NameParts]:
-    chars = [_simplify(c) if _is_han(c) else "·" for c in text if _is_han(c) or c in _NAME_DOTS]
+    chars = [("·" if c in _NAME_DOTS else _simplify(c)) for c in _HAN_OR_DOT.findall(text)]
     hanzi = "·".join(p for p in "".join(chars).split("·") if p)
     plain = hanzi.replace("·", "")
     family_chars = ""
@@ -295,7 +287,7 @@ def normalize_name(raw: object) -> Result[NameParts]:
         return fail(empty_reason(raw))
     if len(text) > _MAX_LEN:
         return fail(f"longer than {_MAX_LEN} characters")
-    if any(_is_han(c) for c in text):
+    if _HAN.search(text):
         return _han(text)
     if not any(c.isalpha() for c in text):
         return fail("no letters in the name")

@@ -14,28 +14,36 @@ Each returns NULL for a missing or junk value (the reason is only available from
 per-value function). A value kept with a caveat (resident ID with a bad check digit, bank
 account failing Luhn, phone number not valid for its region) is returned, as in Python.
 
-How it is vectorised: DuckDB hands an Arrow UDF 2,048 values at a time; the UDF takes the
-distinct values of the chunk (Arrow compute), looks each up in a process-wide memo of earlier
-results, runs the per-value reference only for values never seen before, and expands the
-answers back with an Arrow `take`. Identity data repeats heavily (the same name, phone or ID
-appears in many records), so most values cost a dictionary lookup; the per-value functions
-remain the single definition of what a value normalises to, which keeps both forms in step.
+How it is vectorised: DuckDB hands an Arrow UDF a few thousand values at a time; the UDF
+takes the distinct values of the chunk (Arrow compute) and expands the answers back with an
+Arrow `take`. Names in plain Hanzi or plain ASCII pinyin (the bulk of a Chinese name column)
+are then normalised with numpy and Arrow over per-character and per-token tables
+(`_vector_names`, `_vector_latin`); every other distinct value
+is looked up in a process-wide memo of earlier results and only values never seen before run
+the per-value reference. Identity data repeats heavily (the same name, phone or ID appears in
+many records), so most values cost a dictionary lookup; the per-value functions remain the
+single definition of what a value normalises to, and tests check that both forms agree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import duckdb
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 from duckdb import sqltypes
 from duckdb.func import FunctionNullHandling, PythonUDFType
 
 from docket.normalize import REGISTRY
-from docket.normalize.names import NameParts
+from docket.normalize._vector_latin import latin_mask, latin_names
+from docket.normalize._vector_names import fast_mask, hanzi_names
+from docket.normalize.names import _MAX_LEN, NameParts
 from docket.normalize.resident_id import RicInfo
 
 _NAME_FIELDS = ("hanzi", "pinyin", "family", "given", "key", "initials")
@@ -61,12 +69,12 @@ _RIC_SQL = duckdb.struct_type(
 )
 
 
-def _name_row(v: NameParts) -> dict[str, str | None]:
-    return {f: getattr(v, f) for f in _NAME_FIELDS}
+def _name_row(v: NameParts) -> tuple[str | None, ...]:
+    return v[:6]  # hanzi, pinyin, family, given, key, initials
 
 
-def _ric_row(v: RicInfo) -> dict[str, Any]:
-    return v._asdict()
+def _ric_row(v: RicInfo) -> tuple[Any, ...]:
+    return tuple(v)
 
 
 def _utc(v: dt.datetime) -> dt.datetime:
@@ -93,32 +101,124 @@ _KINDS: dict[str, tuple[str, Any, pa.DataType, Callable[[Any], Any]]] = {
 }
 SQL_FUNCTIONS = {kind: spec[0] for kind, spec in _KINDS.items()}
 
-_MEMO_LIMIT = 1_000_000
-_MEMOS: dict[str, dict[str, Any]] = {kind: {} for kind in _KINDS}
+
+def _to_arrow(kind: str, rows: list[Any]) -> pa.Array:
+    arrow_type = _KINDS[kind][2]
+    if not pa.types.is_struct(arrow_type):
+        return pa.array(rows, type=arrow_type)
+    fields = [arrow_type.field(i) for i in range(arrow_type.num_fields)]
+    columns = [
+        pa.array([None if r is None else r[i] for r in rows], type=f.type)
+        for i, f in enumerate(fields)
+    ]
+    mask = pa.array([r is None for r in rows], type=pa.bool_())
+    return pa.StructArray.from_arrays(columns, fields=fields, mask=mask)
 
 
-def _compute(kind: str, uniques: list[str | None]) -> list[Any]:
-    memo = _MEMOS[kind]
-    normalize = REGISTRY[kind]
-    convert = _KINDS[kind][3]
-    out: list[Any] = []
-    append = out.append
-    for value in uniques:
-        if value is None:
-            append(None)
-            continue
-        try:
-            append(memo[value])
-            continue
-        except KeyError:
-            pass
+def _reference(kind: str, values: list[str]) -> pa.Array:
+    """The per-value functions over `values`, as Arrow (junk → null)."""
+    normalize, convert = REGISTRY[kind], _KINDS[kind][3]
+    rows = []
+    for value in values:
         result = normalize(value).value
-        row = None if result is None else convert(result)
-        if len(memo) >= _MEMO_LIMIT:
-            memo.clear()
-        memo[value] = row
-        append(row)
-    return out
+        rows.append(None if result is None else convert(result))
+    return _to_arrow(kind, rows)
+
+
+# Combining diacritics with a non-zero combining class (U+034F has none).
+_MARKS = r"[\x{0300}-\x{034e}\x{0350}-\x{036f}]"
+# Below this many new names in a chunk, the per-value loop beats the column paths' fixed cost.
+_COLUMN_PATH_MIN = 64
+
+
+def _fresh(kind: str, values: pa.Array, column_min: int = _COLUMN_PATH_MIN) -> pa.Array:
+    """Answers for values not seen before (no nulls): column paths for names, else reference."""
+    if kind != "name" or len(values) < column_min:
+        return _reference(kind, values.to_pylist())
+    parts: list[pa.Array] = []
+    positions: list[npt.NDArray[np.int64]] = []
+    remaining = np.ones(len(values), dtype=bool)
+    # Latin forms with tone marks or ü: NFKD and drop the marks, as names.strip_accents does.
+    decomposed = pc.utf8_normalize(values, form="NFKD")
+    folded = pc.replace_substring_regex(decomposed, _MARKS, "")
+    short = np.asarray(pc.less_equal(pc.utf8_length(decomposed), _MAX_LEN), dtype=bool)
+    for source, mask, path in (
+        (values, fast_mask(values), hanzi_names),
+        (folded, latin_mask(folded) & short, latin_names),
+    ):
+        chosen = np.flatnonzero(mask & remaining)
+        if len(chosen):
+            struct, good = path(source.take(pa.array(chosen)))
+            parts.append(struct.filter(pa.array(good)))
+            positions.append(chosen[good])
+            remaining[chosen[good]] = False
+    slow = np.flatnonzero(remaining)
+    parts.append(_reference(kind, values.take(pa.array(slow)).to_pylist()))
+    positions.append(slow)
+    order = np.argsort(np.concatenate(positions), kind="stable")
+    return pa.concat_arrays(parts).take(pa.array(order))
+
+
+class _Memo:
+    """Answers for values seen before, as Arrow rows: value → row number.
+
+    Rows live in one consolidated array plus a small recent one (folded in every
+    RECENT rows), so a chunk costs one dictionary lookup per distinct value and two Arrow
+    `take`s. DuckDB calls UDFs from several threads, so the memo is locked.
+    """
+
+    LIMIT = 2_000_000
+    RECENT = 32_768
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.type = _KINDS[kind][2]
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self.rows: dict[str, int] = {}
+        self.big: pa.Array = pa.array([], type=self.type)
+        self.recent: pa.Array = pa.array([], type=self.type)
+
+    def _append(self, new: pa.Array) -> None:
+        self.recent = pa.concat_arrays([self.recent, new])
+        if len(self.recent) >= self.RECENT:
+            self.big = pa.concat_arrays([self.big, self.recent])
+            self.recent = pa.array([], type=self.type)
+
+    def answers(self, uniques: pa.Array) -> pa.Array:
+        with self.lock:
+            if len(self.rows) >= self.LIMIT:
+                self.reset()
+            rows = self.rows
+            values = uniques.to_pylist()
+            index: list[int | None] = [None if v is None else rows.get(v, -1) for v in values]
+            new = [i for i, row in enumerate(index) if row == -1]
+            if new:
+                base = len(self.big) + len(self.recent)
+                self._append(_fresh(self.kind, uniques.take(pa.array(new, type=pa.int64()))))
+                for j, i in enumerate(new):
+                    rows[values[i]] = index[i] = base + j
+            big, recent = self.big, self.recent
+        at = pa.array(index, type=pa.int64())
+        if len(recent) == 0:
+            return big.take(at)
+        n_big = len(big)
+        in_big = pc.less(at, n_big)
+        from_big = big.take(pc.if_else(in_big, at, 0)) if n_big else recent.take(pc.multiply(at, 0))
+        from_recent = recent.take(pc.if_else(in_big, 0, pc.subtract(at, n_big)))
+        return pc.if_else(in_big, from_big, from_recent)
+
+
+_MEMOS = {kind: _Memo(kind) for kind in _KINDS}
+
+
+def reset_memo() -> None:
+    """Forget every memoised result (benchmarks use it to time a cold start)."""
+    for memo in _MEMOS.values():
+        with memo.lock:
+            memo.reset()
 
 
 def vector_normalize(kind: str, values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -127,15 +227,47 @@ def vector_normalize(kind: str, values: pa.Array | pa.ChunkedArray) -> pa.Array:
         raise KeyError(f"unknown normaliser kind {kind!r}; one of {sorted(_KINDS)}")
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+    if not pa.types.is_string(values.type):
         values = values.cast(pa.string())
-    arrow_type = _KINDS[kind][2]
     if len(values) == 0:
-        return pa.array([], type=arrow_type)
+        return pa.array([], type=_KINDS[kind][2])
     uniques = pc.unique(values)
     positions = pc.index_in(values, value_set=uniques, skip_nulls=False)
-    answers = pa.array(_compute(kind, uniques.to_pylist()), type=arrow_type)
-    return answers.take(positions)
+    return _MEMOS[kind].answers(uniques).take(positions)
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def lookup_table(
+    con: duckdb.DuckDBPyConnection, kind: str, source: str, column: str, target: str
+) -> int:
+    """TEMP TABLE `target(value VARCHAR, norm <type>)` for the distinct values of a column.
+
+    The fastest way to normalise a column of millions of rows: DuckDB finds the distinct
+    values, they are normalised in one batch, and the caller joins `target` on `value`.
+    Returns the number of distinct values.
+    """
+    distinct = (
+        con.sql(
+            f"SELECT DISTINCT CAST({_quote(column)} AS VARCHAR) AS value "
+            f"FROM {_quote(source)} WHERE {_quote(column)} IS NOT NULL"
+        )
+        .to_arrow_table()
+        .column(0)
+        .combine_chunks()
+    )
+    table = pa.table({"value": distinct, "norm": vector_normalize(kind, distinct)})
+    view = f"_docket_lookup_{threading.get_ident()}"
+    con.register(view, table)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {_quote(target)} AS SELECT * FROM {_quote(view)}"
+        ).fetchall()
+    finally:
+        con.unregister(view)
+    return len(distinct)
 
 
 def _udf(kind: str) -> Callable[[pa.Array | pa.ChunkedArray], pa.Array]:
@@ -171,4 +303,4 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-__all__ = ["SQL_FUNCTIONS", "install", "vector_normalize"]
+__all__ = ["SQL_FUNCTIONS", "install", "lookup_table", "reset_memo", "vector_normalize"]
