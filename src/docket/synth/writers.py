@@ -50,12 +50,24 @@ def write_csv(
     path.write_bytes(data)
 
 
+_CONTROL = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(arr: pa.Array) -> pa.Array:
+    """JSON string escaping, vectorised (rare control characters as \\u00XX)."""
+    for raw, escaped in _CONTROL.items():
+        arr = pc.replace_substring(arr, raw, escaped)
+    if pc.any(pc.match_substring_regex(arr, "[\\x00-\\x1f\\x7f]")).as_py():
+        for code in [*range(0x20), 0x7F]:
+            if chr(code) not in _CONTROL:
+                arr = pc.replace_substring(arr, chr(code), f"\\u{code:04x}")
+    return arr
+
+
 def _json_value(col: pa.ChunkedArray | pa.Array) -> pa.Array:
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     if pa.types.is_string(arr.type):
-        esc = pc.replace_substring(arr, "\\", "\\\\")
-        esc = pc.replace_substring(esc, '"', '\\"')
-        text = pc.binary_join_element_wise('"', esc, '"', "")
+        text = pc.binary_join_element_wise('"', _escape(arr), '"', "")
     else:
         text = pc.cast(arr, pa.string())
     return pc.fill_null(text, "null")
