@@ -38,7 +38,7 @@ def _world(tmp_path: Path) -> tuple[Path, Path]:
     (folder / "guests_1.csv").write_text(
         "ref,name,dob,id,tel,sex\n"
         "g1,张伟,1990-03-07,11010119900307123X,13812345678,男\n"
-        "g2,Li Na,bad-date,,,女\n"
+        "g2,Li [Na],bad-date,,,女\n"
         "g3,王芳,1985-12-01,,+86 139 0000 1111,女\n",
         encoding="utf-8",
     )
@@ -65,6 +65,7 @@ def test_admin_ingests_a_folder_and_sees_counts(
     r = cli("quarantine", "guests", env=governed.env("admin"))
     assert r.code == 0, r.stderr
     assert "bad date in dob: bad-date" in r.stdout
+    assert '"name":"Li [Na]"' in r.stdout  # raw row shown as delivered, not as rich markup
 
 
 def test_ingest_of_nothing_recognised_fails_clearly(

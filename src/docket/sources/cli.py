@@ -16,6 +16,7 @@ from typing import Annotated
 import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -55,8 +56,8 @@ def _summary(results: list[FileResult], failed: list[tuple[Path, str]]) -> Table
         table.add_column(col, justify="right")
     for r in results:
         table.add_row(
-            r.source,
-            Path(r.file).name,
+            escape(r.source),
+            escape(Path(r.file).name),
             r.status,
             f"{r.rows_read:,}",
             f"{r.rows_stored:,}",
@@ -67,7 +68,7 @@ def _summary(results: list[FileResult], failed: list[tuple[Path, str]]) -> Table
             f"{r.seconds:.1f}",
         )
     for path, msg in failed:
-        table.add_row("?", path.name, f"[red]failed[/]: {msg}", "", "", "", "", "", "", "")
+        table.add_row("?", escape(path.name), f"[red]failed[/]: {escape(msg)}", *[""] * 7)
     return table
 
 
@@ -108,7 +109,11 @@ def ingest(
     if any(r.rows_quarantined for r in loaded):
         _out.print("see rejected rows and reasons: `docket quarantine SOURCE`", soft_wrap=True)
     for f in plan.unknown:
-        _err.print(f"not recognised by any mapping, not read: {f}", highlight=False, soft_wrap=True)
+        _err.print(
+            f"not recognised by any mapping, not read: {escape(str(f))}",
+            highlight=False,
+            soft_wrap=True,
+        )
     if failed:
         raise typer.Exit(2)
 
@@ -136,7 +141,7 @@ def _run(
                 results.append(ingest_file(con, path, m, step=step))
             except DocketError as exc:
                 failed.append((path, str(exc)))
-                _err.print(f"[bold red]error:[/] {exc}", highlight=False)
+                _err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
             progress.advance(task)
     return results, failed
 
@@ -176,15 +181,15 @@ def sources(db: DbOption = None) -> None:
     table.add_column("legal basis", overflow="fold")
     for s, f, sha, rd, st, q, at, days, exp, basis in rows:
         table.add_row(
-            s,
-            Path(f).name,
+            escape(s),
+            escape(Path(f).name),
             sha[:12],
             f"{rd:,}",
             f"{st:,}",
             f"{q:,}",
             f"{at:%Y-%m-%d %H:%M} ({_age(at)})",
             "never" if days is None else f"{exp:%Y-%m-%d} ({days} d)",
-            basis or "",
+            escape(basis or ""),
         )
     _out.print(table)
     if not rows:
@@ -225,13 +230,15 @@ def quarantine(
     for col in ("source", "reason", "rows"):
         summary.add_column(col)
     for s, why, n in by_reason:
-        summary.add_row(s, why.strip(), f"{n:,}")
+        summary.add_row(escape(s), escape(why.strip()), f"{n:,}")
     _out.print(summary)
     table = Table(title=f"quarantine: {len(rows)} of {total:,} rows")
     for col in ("source", "file", "row", "reason", "raw"):
         table.add_column(col, overflow="fold")
     for s, f, n, reason, raw in rows:
-        table.add_row(s, Path(f).name, str(n), reason, (raw or "")[:160])
+        table.add_row(
+            escape(s), escape(Path(f).name), str(n), escape(reason), escape((raw or "")[:160])
+        )
     _out.print(table)
 
 
