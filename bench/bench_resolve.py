@@ -98,6 +98,10 @@ def prepare(kind: str, n: int, out: Path) -> dict[str, Any]:
     con = connect(store)
     try:
         plan = plan_files([world / "sources"], mappings)
+        if kind == "synth":  # resolve reads person mentions only: skip calls, transfers, sightings
+            from docket.synth import PERSON_SOURCES
+
+            plan.matched = [(p, m) for p, m in plan.matched if m.name in PERSON_SOURCES]
         t0 = time.perf_counter()
         loaded = 0
         for path, mapping in plan.matched:
@@ -264,6 +268,8 @@ def run_size(kind: str, n: int, out: Path, runs: tuple[str, ...]) -> dict[str, A
     }
     stem = f"resolve-{kind}-{n}"
     path = out / f"{stem}.json"
+    if path.exists():  # a partial re-run (--runs …) keeps the other runs' figures
+        result["runs"] = json.loads(path.read_text(encoding="utf-8")).get("runs", {})
     for run in runs:
         data = _spawn(run, store, out / f"{stem}.{run}.json", info["case"])
         data["accuracy"] = _accuracy(run, store, truth)
@@ -331,11 +337,43 @@ def table(result: dict[str, Any]) -> str:
         lines.append(
             "| speed vs Splink alone (its time / this time) | " + " | ".join(ratios) + " |"
         )
-    stages = ["", "| run | stage | seconds |", "|---|---|---:|"]
+    names: dict[str, None] = {}
     for k in kinds:
-        for stage, sec in runs[k]["stage_seconds"].items():
-            stages.append(f"| {LABELS[k]} | {stage} | {sec:.1f} |")
+        names.update(dict.fromkeys(runs[k]["stage_seconds"]))
+    stages = ["", "| stage (wall s) | " + " | ".join(LABELS[k] for k in kinds) + " |", sep]
+    for name in names:
+        cells = [runs[k]["stage_seconds"].get(name) for k in kinds]
+        stages.append(
+            f"| {name} | " + " | ".join("" if c is None else f"{c:.1f}" for c in cells) + " |"
+        )
     return "\n".join(lines + stages)
+
+
+def targets(result: dict[str, Any]) -> str:
+    """Issue 5's targets for Docket (the training run), each marked met or not."""
+    runs = result["runs"]
+    dk = runs.get("docket-train") or runs.get("docket-reuse")
+    if dk is None:
+        return "Docket did not run at this size."
+    acc, base = dk["accuracy"], runs.get("baseline")
+    checks = [
+        (f"pairwise F1 ≥ 0.99 ({acc['pairwise_f1']:.4f})", acc["pairwise_f1"] >= 0.99),
+        (
+            f"precision ≥ 0.995 ({acc['pairwise_precision']:.4f})",
+            acc["pairwise_precision"] >= 0.995,
+        ),
+        (f"peak memory < 8 GiB ({dk['peak_rss'] / 2**30:.2f})", dk["peak_rss"] < 8 * 2**30),
+    ]
+    if base is not None:
+        bf1 = base["accuracy"]["pairwise_f1"]
+        checks.append((f"F1 above Splink alone's ({bf1:.4f})", acc["pairwise_f1"] > bf1))
+        ratio = base["wall_seconds"] / dk["wall_seconds"]
+        checks.append((f"no slower than Splink alone ({ratio:.2f}× its speed)", ratio >= 1))
+    return (
+        "Targets (Docket, training run): "
+        + "; ".join(f"{label} {'met' if ok else '**not met**'}" for label, ok in checks)
+        + "."
+    )
 
 
 def section(results: list[dict[str, Any]]) -> str:
@@ -364,6 +402,8 @@ def section(results: list[dict[str, Any]]) -> str:
             f"### {what}, {r['people']:,} people ({prep.get('mentions', 0):,} mentions)",
             "",
             f"Measured {r['date']} on {r['machine']}.",
+            "",
+            targets(r),
             "",
             table(r),
         ]
