@@ -55,7 +55,7 @@ def world(people: int, seed: int) -> Path:
 
     with console.status(f"generating a world of {people:,} people into {folder} …"):
         t0 = time.perf_counter()
-        generate(folder, people=people, seed=seed, force=True)
+        generate(folder, people, seed, dt.date(2026, 1, 1), 90)
     console.print(f"generated {folder} in {time.perf_counter() - t0:.0f} s")
     return folder
 

@@ -18,7 +18,7 @@ Cli = Callable[..., Any]
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
-    from docket.synth.world import generate
+    from docket.synth import generate
 
     out = tmp_path_factory.mktemp("world")
     summary = generate(out, 2000, 1, date(2026, 1, 1), 90)
