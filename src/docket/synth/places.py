@@ -87,6 +87,7 @@ class Cities:
     county_from: np.ndarray  # (k, m) first birth year the code is valid for
     county_n: np.ndarray  # (k,)
     fallback_code: np.ndarray  # (k,) an area code valid for every birth year
+    city_from: np.ndarray  # (k,) first birth year the prefecture's own code is valid for
     fallback_name: list[str]
     dist_km: np.ndarray  # (k, k)
 
@@ -187,6 +188,7 @@ def cities() -> Cities:
         county_from=cfrom,
         county_n=cn,
         fallback_code=np.array(fallback, dtype=object),
+        city_from=np.array([_valid_from(p["code"]) or 9999 for p in prefs], dtype=np.int32),
         fallback_name=fallback_name,
         dist_km=dist,
     )
@@ -197,6 +199,8 @@ def area_codes(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pick, per person, a county of `city` whose code is valid for the birth year.
 
+    Otherwise the city's own code if valid then, else a code valid for every year.
+
     `county_pick` (per person, in [0, 1)) keeps household members in the same county
     where the code allows. Returns (city-county column index or -1 for the fallback, codes).
     """
@@ -205,7 +209,8 @@ def area_codes(
     j = np.floor(county_pick * np.maximum(n_c, 1)).astype(np.int64)
     ok = (n_c > 0) & (c.county_from[city, np.minimum(j, c.county_code.shape[1] - 1)] <= birth_year)
     j = np.where(ok, j, -1)
-    codes = np.where(ok, c.county_code[city, np.maximum(j, 0)], c.fallback_code[city])
+    own = np.where(c.city_from[city] <= birth_year, c.code[city], c.fallback_code[city])
+    codes = np.where(ok, c.county_code[city, np.maximum(j, 0)], own)
     return j, codes
 
 
