@@ -56,7 +56,7 @@ def synth(
         )
     console = Console(stderr=True)
     with Progress(
-        TextColumn("[bold]{task.description:<10}"),
+        TextColumn("[bold]{task.description:<20}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),

@@ -64,7 +64,7 @@ def bank_transfers(tr: Transfers, acc: Accounts, start: np.datetime64) -> r.Sour
             "debit_account": pc.take(acc.number, pa.array(tr.debit[o])),
             "credit_account": pc.take(acc.number, pa.array(tr.credit[o])),
             "amount": amount,
-            "currency": pa.array(["CNY"] * n),
+            "currency": pa.repeat("CNY", n),
             "channel": pc.take(
                 pa.array(["MOBILE", "ONLINE", "ATM", "COUNTER"]), pa.array(tr.channel[o])
             ),

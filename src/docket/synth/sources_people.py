@@ -73,7 +73,7 @@ def telecom_subscribers(
             "msisdn": ids.fmt_int(ph.number),
             "cust_name": r.hanzi_names(rng, pop, reg, noise),
             "cert_type": pc.if_else(
-                pa.array(no_cert), pa.scalar(None, pa.string()), pa.array(["01"] * n)
+                pa.array(no_cert), pa.scalar(None, pa.string()), pa.repeat("01", n)
             ),
             "cert_no": cert,
             "activate_date": r.fmt_date(ph.activated, "%Y%m%d"),
@@ -104,7 +104,7 @@ def bank_accounts(
             "开户行": pc.take(pa.array([b for b, _ in BANKS]), pa.array(acc.bank)),
             "开户网点": pc.binary_join_element_wise(short, road, "支行", ""),
             "户名": r.hanzi_names(rng, pop, holder, noise),
-            "证件类型": pa.array(["身份证"] * n),
+            "证件类型": pa.repeat("身份证", n),
             "证件号码": r.id_numbers(rng, pop, holder, noise),
             "开户日期": r.fmt_date(acc.opened, "%Y/%m/%d"),
             "预留手机号": r.phone_strings(
@@ -131,7 +131,7 @@ def vehicle_registry(
             "CLXH": pc.take(pa.array([m for _, m in MAKES]), pa.array(veh.make)),
             "CSYS": pc.take(pa.array(list(COLOURS)), pa.array(veh.colour)),
             "SYR": r.hanzi_names(rng, pop, owner, noise),
-            "SFZMMC": pa.array(["A"] * n),
+            "SFZMMC": pa.repeat("A", n),
             "SFZMHM": r.id_numbers(rng, pop, owner, noise),
             "ZSXXDZ": r.maybe_null(
                 rng, pc.take(pop.live_address, pa.array(owner)), noise.address_missing

@@ -45,7 +45,7 @@ PERSON_SOURCES = (
     "registry", "telecom_subscribers", "hotel_checkins", "rail_tickets", "air_manifests",
     "bank_accounts", "vehicle_registry", "social_accounts",
 )  # fmt: skip
-STAGES = ("people", "holdings", "trips", "stories", "events", "sources", "truth")
+STAGES = ("people", "holdings", "trips", "stories", "events", *FILES, "truth")
 MAX_DAYS = 3660
 
 
@@ -111,7 +111,6 @@ def generate(
         mv.stays.checkout,
     )
 
-    say("sources", 5, len(STAGES))
     builders: dict[str, Callable[[], Source]] = {
         "registry": lambda: sp.registry(rng(20), pop, day0, noise),
         "telecom_subscribers": lambda: sp.telecom_subscribers(rng(21), pop, ph, day0, noise),
@@ -136,8 +135,8 @@ def generate(
     uid = pop.uid()
     mention_parts: list[pa.Table] = []
     story_records: dict[int, list[dict[str, str]]] = {k: [] for k in plan.meta}
-    event_keys: dict[str, pa.Table] = {}
     for i, (stem, build) in enumerate(builders.items()):
+        say(stem, 5 + i, len(STAGES))
         src = writers.finalize(rng(40 + i), build())
         _write(src, src_dir / FILES[stem][0], FILES[stem][1])
         summary.rows[stem] = src.table.num_rows
@@ -151,16 +150,14 @@ def generate(
             mention_parts.append(
                 pa.table(
                     {
-                        "source": pa.array([stem] * src.table.num_rows, pa.string()),
+                        "source": pa.repeat(stem, src.table.num_rows),
                         "record_key": src.table[key_col].combine_chunks(),
                         "person_uid": pc.take(uid, pa.array(src.person)),
                     }
                 )
             )
-        if stem in ("bank_accounts", "vehicle_registry"):
-            event_keys[stem] = src.table
         del src
-    say("truth", 6, len(STAGES))
+    say("truth", len(STAGES) - 1, len(STAGES))
     mentions = pa.concat_tables(mention_parts)
     writers.write_csv(mentions, truth_dir / "mentions.csv")
     summary.mentions = mentions.num_rows
