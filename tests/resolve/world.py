@@ -416,7 +416,8 @@ def person_row(mention_id: str, name: str | None, **cols: object) -> dict[str, o
         tokens = name.split()
         row.update(name_raw=name, name_pinyin=name, family_name=tokens[0],
                    given_name=" ".join(tokens[1:]) or None,
-                   name_key="".join(sorted(tokens)), initials="".join(t[0] for t in tokens))  # fmt: skip
+                   name_key="".join(sorted(tokens)),
+                   initials="".join(t[0] for t in tokens))  # fmt: skip
     idn = cols.get("id_number")
     if isinstance(idn, str):
         cols.setdefault("id_valid", id_valid(idn))

@@ -24,7 +24,6 @@ from docket.resolve.score import level_labels, score_records
 # comparison → the mention column it shows
 SHOWN = {
     "name": "name_pinyin",
-    "hanzi": "name_hanzi",
     "birth_date": "birth_date",
     "id_number": "id_number",
     "passport": "passport",

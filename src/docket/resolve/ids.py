@@ -10,6 +10,9 @@ apart by the smallest mention_id of all but the first.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import duckdb
 
 from docket.errors import InputError
@@ -121,20 +124,41 @@ def build_redirects(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute(f"SELECT count(*) FROM {REDIRECTS}").fetchall()[0][0])
 
 
+Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
+
+
+def cursor_query(con: duckdb.DuckDBPyConnection) -> Query:
+    """A Query running each statement on a fresh cursor of `con`."""
+
+    def run(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        cur = con.cursor()
+        try:
+            rows: list[tuple[Any, ...]] = cur.execute(sql, params).fetchall()
+            return rows
+        finally:
+            cur.close()
+
+    return run
+
+
 def current_id(con: duckdb.DuckDBPyConnection, entity_id: str) -> str:
     """The live entity an id refers to now, following redirects."""
+    return follow(cursor_query(con), entity_id)
+
+
+def follow(query: Query, entity_id: str) -> str:
+    """current_id over any Query (a connection's cursor, or a PersonData handle)."""
     seen: set[str] = set()
     cur = entity_id
     while cur not in seen:
         seen.add(cur)
-        live = con.execute("SELECT 1 FROM entities WHERE entity_id = ?", [cur]).fetchall()
-        if live:
+        if query("SELECT 1 FROM entities WHERE entity_id = ?", [cur]):
             return cur
-        row = con.execute(
+        row = query(
             "SELECT new_id, reason FROM entity_redirects WHERE old_id = ? "
-            'ORDER BY "at" DESC LIMIT 1',
+            'ORDER BY "at" DESC, rowid DESC LIMIT 1',
             [cur],
-        ).fetchall()
+        )
         if not row:
             raise InputError(
                 "entity", f"no entity {entity_id!r}", hint="check the id (`docket export entities`)"

@@ -15,7 +15,7 @@ from typing import Literal
 import duckdb
 
 from docket.errors import InputError
-from docket.resolve.ids import current_id
+from docket.resolve.ids import Query, cursor_query, follow
 
 Verdict = Literal["same", "different"]
 
@@ -28,15 +28,13 @@ class Judgement:
     verdict: Verdict
 
 
-def to_mention(con: duckdb.DuckDBPyConnection, ref: str) -> str:
+def to_mention(query: Query, ref: str) -> str:
     """A mention id for `ref`: a mention id as is, an entity id as its smallest mention."""
-    if con.execute("SELECT 1 FROM mentions WHERE mention_id = ?", [ref]).fetchall():
+    if query("SELECT 1 FROM mentions WHERE mention_id = ?", [ref]):
         return ref
     if ref.startswith("P") and len(ref) == 13:
-        live = current_id(con, ref)
-        row = con.execute(
-            "SELECT min(mention_id) FROM entity_mentions WHERE entity_id = ?", [live]
-        ).fetchall()
+        live = follow(query, ref)
+        row = query("SELECT min(mention_id) FROM entity_mentions WHERE entity_id = ?", [live])
         if row and row[0][0] is not None:
             return str(row[0][0])
     raise InputError(
@@ -59,15 +57,20 @@ def judge(
     """Append a judgement on the pair (a, b); it takes effect on the next resolve."""
     if verdict not in ("same", "different"):
         raise InputError("verdict", f"{verdict!r} is not 'same' or 'different'")
-    ma, mb = to_mention(con, a), to_mention(con, b)
+    query = cursor_query(con)
+    ma, mb = to_mention(query, a), to_mention(query, b)
     if ma == mb:
         raise InputError("mention", f"{a!r} and {b!r} are the same mention", hint="name two")
     (lo, ref_lo), (hi, ref_hi) = sorted([(ma, a), (mb, b)])
     jid = uuid.uuid4().hex
-    con.execute(
-        "INSERT INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [jid, lo, hi, verdict, ref_lo, ref_hi, case, note, user, datetime.now(UTC)],
-    )
+    cur = con.cursor()
+    try:
+        cur.execute(
+            "INSERT INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [jid, lo, hi, verdict, ref_lo, ref_hi, case, note, user, datetime.now(UTC)],
+        )
+    finally:
+        cur.close()
     return Judgement(jid, lo, hi, verdict)  # type: ignore[arg-type]
 
 

@@ -50,6 +50,8 @@ def _else(m: float) -> dict[str, Any]:
 # pairs EM happens to see (relatives sharing one ID would teach EM that matches
 # disagree on IDs), so their m values are fixed, documented here.
 _FIXED_M = ("id_number", "passport")
+# Counted once: with the same ID number, date of birth and sex say nothing more.
+_IMPLIED_BY_ID = ("birth_date", "sex")
 # Levels that random pairs almost never reach get this u when sampling saw none.
 U_FLOOR = 1e-5
 
@@ -57,10 +59,24 @@ U_FLOOR = 1e-5
 def _comparison(
     name: str, description: str, null_col: str, *levels: dict[str, Any]
 ) -> dict[str, Any]:
+    null = _null(null_col)
+    if name in _IMPLIED_BY_ID:  # ingest derives birth date and sex from the ID number
+        null = {
+            **null,
+            "sql_condition": null["sql_condition"] + ' OR "id_number_l" = "id_number_r"',
+            "label_for_charts": f"{null_col} missing, or implied by the same ID number",
+        }
+    if name == "name":  # an alias ('Sunny', '奔跑的蜗牛') is no name evidence either way
+        null = {
+            **null,
+            "sql_condition": null["sql_condition"]
+            + ' OR NOT "person_name_l" OR NOT "person_name_r"',
+            "label_for_charts": "name missing, or an alias",
+        }
     out: dict[str, Any] = {
         "output_column_name": name,
         "comparison_description": description,
-        "comparison_levels": [_null(null_col), *levels],
+        "comparison_levels": [null, *levels],
     }
     if name in _FIXED_M:
         for level in out["comparison_levels"][1:]:
@@ -89,52 +105,47 @@ def comparisons() -> list[dict[str, Any]]:
     return [
         _comparison(
             "name",
-            "pinyin / Latin name",
+            "name: Hanzi, pinyin or Latin",
             "name_pinyin",
+            _level('"name_hanzi_l" = "name_hanzi_r"', "same Hanzi name", 0.70),
             _level(
                 "replace(\"name_pinyin_l\", ' ', '') = replace(\"name_pinyin_r\", ' ', '')",
-                "same name",
-                0.75,
+                "same name (pinyin / Latin)",
+                0.10,
             ),
-            _level('"name_key_l" = "name_key_r"', "same name, other order", 0.06),
+            _level('"name_key_l" = "name_key_r"', "same name, other order", 0.05),
+            _level(
+                'length("name_hanzi_l") = length("name_hanzi_r") '
+                'AND levenshtein("name_hanzi_l", "name_hanzi_r") = 1',
+                "Hanzi name, one character differs",
+                0.04,
+            ),
             _level(
                 f"{same_family} AND {short_form}",
                 "same family name, given name an initial, short form or missing",
-                0.04,
+                0.03,
             ),
             _level(
                 f"{same_family} AND {jw_given} >= 0.88",
                 "same family name, given name nearly the same",
-                0.04,
+                0.03,
             ),
             _level(
                 '"given_name_l" = "given_name_r" AND jaro_winkler_similarity('
                 '"family_name_l", "family_name_r") >= 0.88',
                 "same given name, family name nearly the same",
-                0.04,
+                0.02,
             ),
             # a relative far more often than a nickname: m fixed low (see _level_fixed)
             _level_fixed(f"{same_family}", "same family name, other given name", 0.002),
-            _level(f"{jw} >= 0.9", "name nearly the same (Jaro-Winkler >= 0.9)", 0.02),
+            _level(f"{jw} >= 0.9", "name nearly the same (Jaro-Winkler >= 0.9)", 0.01),
             _level(
                 '"initials_l" = "initials_r" OR "initials_l" = reverse("initials_r")',
                 "same initials",
-                0.01,
+                0.005,
             ),
-            _else(0.02),
-        ),
-        _comparison(
-            "hanzi",
-            "name in Hanzi",
-            "name_hanzi",
-            _level('"name_hanzi_l" = "name_hanzi_r"', "same Hanzi", 0.85),
-            _level(
-                'length("name_hanzi_l") = length("name_hanzi_r") '
-                'AND levenshtein("name_hanzi_l", "name_hanzi_r") = 1',
-                "one character differs",
-                0.10,
-            ),
-            _else(0.05),
+            # fixed: EM on pairs sharing an ID would learn from IDs lent to relatives
+            {**_else(0.003), "fix_m_probability": True},
         ),
         _comparison(
             "birth_date",

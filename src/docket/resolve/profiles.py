@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import duckdb
 
+from docket.resolve.aliases import person_name_sql
+
 # The normalised mention columns the model compares (see store/tables.sql).
 COMPARED_COLUMNS = (
     "name_pinyin",
@@ -68,7 +70,11 @@ def build_profiles(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
         CREATE OR REPLACE TEMP TABLE {PROFILES} AS
         SELECT min(mention_id) AS unique_id, count(*) AS n_mentions,
                {", ".join(f"any_value({c}) AS {c}" for c in COMPARED_COLUMNS)},
-               year(any_value(birth_date)) AS birth_year
+               year(any_value(birth_date)) AS birth_year,
+               {person_name_sql("any_value(name_hanzi)", "any_value(name_pinyin)")}
+                   AS person_name,
+               any_value(id_number) IS NULL AND any_value(passport) IS NULL
+                   AND any_value(birth_date) IS NULL AS contact_only
         FROM _rs_sig GROUP BY sig
         """
     )

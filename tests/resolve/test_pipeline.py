@@ -1,0 +1,224 @@
+"""resolve(): stable ids, judgements, redirects, stored model, Latin names, atomic swap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from docket.errors import InputError
+from docket.resolve import model as model_mod
+from docket.resolve.ids import current_id
+from docket.resolve.judgements import judge
+from docket.resolve.pipeline import compared_pairs, resolve
+from docket.store.db import connect
+from tests.resolve import world
+
+
+def entity_of(con: duckdb.DuckDBPyConnection, mention_id: str) -> str:
+    return str(
+        con.execute(
+            "SELECT entity_id FROM entity_mentions WHERE mention_id = ?", [mention_id]
+        ).fetchall()[0][0]
+    )
+
+
+def assignment(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT mention_id, entity_id FROM entity_mentions").fetchall())
+
+
+@pytest.fixture(scope="module")
+def small_world() -> world.World:
+    return world.generate(400, seed=21)
+
+
+def test_shuffled_rows_give_identical_entity_ids(tmp_path: Path, small_world: world.World) -> None:
+    results = []
+    for seed in (None, 1, 2):
+        con = connect(tmp_path / f"s{seed}.duckdb")
+        world.load(con, small_world, order_seed=seed)
+        resolve(con, progress=False)
+        results.append(assignment(con))
+        con.close()
+    assert results[0] == results[1] == results[2]
+    assert len(results[0]) == len(small_world.rows)
+
+
+def test_resolving_again_changes_nothing(
+    con: duckdb.DuckDBPyConnection, small_world: world.World
+) -> None:
+    world.load(con, small_world)
+    first = resolve(con, progress=False)
+    before = assignment(con)
+    second = resolve(con, progress=False)
+    assert assignment(con) == before
+    assert second.redirects == 0 and second.entities == first.entities
+    assert con.execute("SELECT count(*) FROM entity_redirects").fetchall()[0][0] == 0
+
+
+def test_generated_world_resolves_accurately(con: duckdb.DuckDBPyConnection) -> None:
+    world.load(con, world.generate(1500, seed=5))
+    summary = resolve(con, progress=False)
+    precision, recall, f1 = world.pairwise_scores(con)
+    assert precision >= 0.995, (precision, recall)
+    assert f1 >= 0.96, (precision, recall)
+    # blocking stays a small multiple of the mentions, and is reported
+    assert 0 < summary.comparisons < 5 * summary.mentions
+    n_pairs = compared_pairs(con).aggregate("count(*)").fetchall()[0][0]
+    assert n_pairs >= summary.comparisons
+
+
+ZHANG = world.valid_id("110101", "19850312", "041")
+ZHANG_WIFE = world.valid_id("110101", "19870705", "062")
+
+
+def couple(con: duckdb.DuckDBPyConnection) -> None:
+    world.insert(
+        con,
+        [
+            world.person_row("registry:1", "zhang wei", name_hanzi="张伟", id_number=ZHANG,
+                             birth_date="1985-03-12", sex="M", region_code="110101"),
+            world.person_row("hotel:9", "zhang wei", name_hanzi="张伟", id_number=ZHANG),
+            world.person_row("telecom:4", "zhang wei", name_hanzi="张伟", id_number=ZHANG,
+                             phone="+8613812345678"),
+            world.person_row("social:2", "wei zhang", phone="+8613812345678"),
+            world.person_row("registry:2", "li na", name_hanzi="李娜", id_number=ZHANG_WIFE,
+                             birth_date="1987-07-05", sex="F", region_code="110101"),
+            world.person_row("air:7", "li na", passport="E12345678", birth_date="1987-07-05"),
+        ],
+    )  # fmt: skip
+
+
+def test_a_different_judgement_splits_linked_mentions_and_the_old_id_redirects(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    couple(con)
+    resolve(con, progress=False)
+    old = entity_of(con, "registry:1")
+    assert entity_of(con, "social:2") == old  # linked by phone and name
+    judge(con, "registry:1", "social:2", "different", case="C-0001", note="another Zhang Wei")
+    resolve(con, progress=False)
+    assert entity_of(con, "registry:1") != entity_of(con, "social:2")
+    # the anchor (valid ID) stays with registry:1; had the id changed, it would redirect
+    moved = entity_of(con, "social:2")
+    assert current_id(con, entity_of(con, "registry:1")) == entity_of(con, "registry:1")
+    assert moved != old
+    # now make the entity id itself disappear: judge the ID-bearing mentions apart
+    judge(con, "registry:1", "hotel:9", "different", case="C-0001", note="stolen ID")
+    judge(con, "registry:1", "telecom:4", "different", case="C-0001", note="stolen ID")
+    resolve(con, progress=False)
+    assert current_id(con, old) in {entity_of(con, "registry:1"), entity_of(con, "hotel:9")}
+
+
+def test_a_later_judgement_supersedes_and_same_joins_two_entities(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    couple(con)
+    resolve(con, progress=False)
+    husband, wife = entity_of(con, "registry:1"), entity_of(con, "registry:2")
+    assert husband != wife
+    judge(con, husband, wife, "same", case="C-0001", note="test: same")
+    summary = resolve(con, progress=False)
+    assert entity_of(con, "registry:1") == entity_of(con, "registry:2")
+    assert summary.judgements == 1
+    redirected = {husband, wife} - {entity_of(con, "registry:1")}
+    for gone in redirected:
+        assert current_id(con, gone) == entity_of(con, "registry:1")
+    judge(con, "registry:1", "registry:2", "different", case="C-0001", note="test: undo")
+    resolve(con, progress=False)
+    assert entity_of(con, "registry:1") != entity_of(con, "registry:2")
+
+
+def test_links_keep_their_evidence(con: duckdb.DuckDBPyConnection) -> None:
+    couple(con)
+    resolve(con, progress=False)
+    evidence = {
+        (left, right): (stage, rule, comparisons)
+        for left, right, stage, rule, comparisons in con.execute(
+            "SELECT mention_id_l, mention_id_r, stage, rule, comparisons FROM match_evidence"
+        ).fetchall()
+    }
+    stage, rule, _ = evidence[("hotel:9", "registry:1")]
+    assert (stage, rule) == ("deterministic", "same valid ID number, compatible names")
+    stage, rule, _ = evidence[("social:2", "telecom:4")]
+    assert stage == "deterministic" and rule.startswith("contact record")
+    stage, _, comparisons = evidence[("air:7", "registry:2")]
+    assert stage == "probabilistic"
+    levels = {c["comparison"]: c["level"] for c in comparisons}
+    assert levels["birth_date"] == "same date of birth"
+    assert levels["name"] == "same name (pinyin / Latin)"
+
+
+def test_unknown_ids_are_refused_with_a_hint(con: duckdb.DuckDBPyConnection) -> None:
+    couple(con)
+    resolve(con, progress=False)
+    with pytest.raises(InputError, match="no entity"):
+        current_id(con, "P000000000000")
+    with pytest.raises(InputError, match="neither a mention id nor an entity id"):
+        judge(con, "nope:1", "registry:1", "same", case=None, note=None)
+
+
+def test_latin_names_deduplicate_within_one_source(con: duckdb.DuckDBPyConnection) -> None:
+    rows = [
+        world.person_row("crm:1", "garcia jose", birth_date="1970-02-01", email="jg@x.org"),
+        world.person_row("crm:2", "garcia jose", birth_date="1970-02-01", phone="+441632960001"),
+        world.person_row("crm:3", "jose garcia", birth_date="1970-02-01", email="jg@x.org"),
+        world.person_row("crm:4", "garcia josef", birth_date="1970-01-02", email="jg@x.org"),
+        world.person_row("crm:5", "smith mary", birth_date="1981-06-30", phone="+441632960002"),
+        world.person_row("crm:6", "smith mary", birth_date="1981-06-30", email="ms@y.org"),
+        world.person_row("crm:7", "smith mary", birth_date="1990-11-11", phone="+441632960099"),
+    ]
+    world.insert(con, rows)
+    resolve(con, progress=False)
+    garcia = {entity_of(con, f"crm:{i}") for i in (1, 2, 3, 4)}
+    assert len(garcia) == 1
+    assert entity_of(con, "crm:5") == entity_of(con, "crm:6") != entity_of(con, "crm:7")
+
+
+def test_model_is_stored_and_reused_until_retrain(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world.load(con, world.generate(300, seed=8))
+    monkeypatch.setattr(model_mod, "MIN_PROFILES_TO_TRAIN", 100)
+    first = resolve(con, progress=False)
+    assert first.trained and first.model_version == 1
+    again = resolve(con, progress=False)
+    assert not again.trained and again.model_version == 1
+    retrained = resolve(con, retrain=True, progress=False)
+    assert retrained.trained and retrained.model_version == 2
+    origins = con.execute("SELECT origin FROM resolve_models ORDER BY version").fetchall()
+    assert origins == [("trained",), ("trained",)]
+
+
+def test_tiny_store_uses_the_shipped_default_model(con: duckdb.DuckDBPyConnection) -> None:
+    couple(con)
+    summary = resolve(con, progress=False)
+    assert not summary.trained
+    assert con.execute("SELECT origin FROM resolve_models").fetchall() == [("default",)]
+
+
+def test_empty_store_resolves_to_nothing(con: duckdb.DuckDBPyConnection) -> None:
+    summary = resolve(con, progress=False)
+    assert summary.entities == 0 and summary.mentions == 0
+
+
+def test_a_crash_while_writing_leaves_the_previous_resolution(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    couple(con)
+    resolve(con, progress=False)
+    before = assignment(con)
+    judge(con, "registry:1", "social:2", "different", case=None, note=None)
+
+    class Boom:
+        @staticmethod
+        def dumps(_: object) -> str:
+            raise RuntimeError("disk full")
+
+    import docket.resolve.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "json", Boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        resolve(con, progress=False)
+    assert assignment(con) == before
