@@ -173,3 +173,30 @@ def test_column_paths_agree_with_the_reference(values: list[str]) -> None:
 
     got = _fresh("name", pa.array(values, type=pa.string()), column_min=1).to_pylist()
     assert got == [expected("name", v) for v in values]
+
+
+def test_lookup_table_normalises_each_distinct_value_once(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    from docket.normalize.sql import lookup_table
+
+    values = ["张伟", "ZHANG/WEI", None, "Zhāng Wěi", "張偉", "!!", "张伟", "John Smith"] * 50
+    con.register("people_arrow", pa.table({"full name": pa.array(values, type=pa.string())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE people AS SELECT * FROM people_arrow").fetchall()
+    assert lookup_table(con, "name", "people", "full name", "name_lookup") == 6
+    rows = con.execute(
+        'SELECT p."full name", l.norm FROM people p '
+        'LEFT JOIN name_lookup l ON p."full name" = l.value'
+    ).fetchall()
+    assert len(rows) == len(values)
+    for raw, norm in rows:
+        assert norm == expected("name", raw)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_NAMES | st.none(), min_size=0, max_size=80))
+def test_vector_normalize_without_memo_matches_with_memo(values: list[str | None]) -> None:
+    array = pa.array(values, type=pa.string())
+    plain = vector_normalize("name", array, memo=False).to_pylist()
+    assert plain == vector_normalize("name", array).to_pylist()
+    assert plain == [expected("name", v) for v in values]

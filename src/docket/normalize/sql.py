@@ -138,20 +138,28 @@ def _fresh(kind: str, values: pa.Array, column_min: int = _COLUMN_PATH_MIN) -> p
     parts: list[pa.Array] = []
     positions: list[npt.NDArray[np.int64]] = []
     remaining = np.ones(len(values), dtype=bool)
-    # Latin forms with tone marks or ü: NFKD and drop the marks, as names.strip_accents does.
-    decomposed = pc.utf8_normalize(values, form="NFKD")
-    folded = pc.replace_substring_regex(decomposed, _MARKS, "")
-    short = np.asarray(pc.less_equal(pc.utf8_length(decomposed), _MAX_LEN), dtype=bool)
-    for source, mask, path in (
-        (values, fast_mask(values), hanzi_names),
-        (folded, latin_mask(folded) & short, latin_names),
-    ):
-        chosen = np.flatnonzero(mask & remaining)
+
+    def take(path: Any, source: pa.Array, chosen: npt.NDArray[np.int64]) -> None:
         if len(chosen):
-            struct, good = path(source.take(pa.array(chosen)))
+            struct, good = path(source)
             parts.append(struct.filter(pa.array(good)))
             positions.append(chosen[good])
             remaining[chosen[good]] = False
+
+    hanzi = np.flatnonzero(fast_mask(values))
+    take(hanzi_names, values.take(pa.array(hanzi)), hanzi)
+    plain = np.flatnonzero(latin_mask(values) & remaining)
+    # Other Latin forms (tone marks, ü, full-width letters): NFKD and drop the marks, as
+    # names.strip_accents does, then try the same path.
+    other = np.flatnonzero(remaining & ~latin_mask(values))
+    other_values = values.take(pa.array(other))
+    decomposed = pc.utf8_normalize(other_values, form="NFKD")
+    folded = pc.replace_substring_regex(decomposed, _MARKS, "")
+    short = np.asarray(pc.less_equal(pc.utf8_length(decomposed), _MAX_LEN), dtype=bool)
+    accented = np.flatnonzero(latin_mask(folded) & short)
+    latin = np.concatenate([plain, other[accented]])
+    source = pa.concat_arrays([values.take(pa.array(plain)), folded.take(pa.array(accented))])
+    take(latin_names, source, latin)
     slow = np.flatnonzero(remaining)
     parts.append(_reference(kind, values.take(pa.array(slow)).to_pylist()))
     positions.append(slow)
@@ -221,8 +229,13 @@ def reset_memo() -> None:
             memo.reset()
 
 
-def vector_normalize(kind: str, values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """Normalise an Arrow string array; junk and nulls become null. `kind` is a REGISTRY key."""
+def vector_normalize(
+    kind: str, values: pa.Array | pa.ChunkedArray, *, memo: bool = True
+) -> pa.Array:
+    """Normalise an Arrow string array; junk and nulls become null. `kind` is a REGISTRY key.
+
+    `memo=False` skips the process-wide memo: right for one large batch of distinct values.
+    """
     if kind not in _KINDS:
         raise KeyError(f"unknown normaliser kind {kind!r}; one of {sorted(_KINDS)}")
     if isinstance(values, pa.ChunkedArray):
@@ -233,6 +246,13 @@ def vector_normalize(kind: str, values: pa.Array | pa.ChunkedArray) -> pa.Array:
         return pa.array([], type=_KINDS[kind][2])
     uniques = pc.unique(values)
     positions = pc.index_in(values, value_set=uniques, skip_nulls=False)
+    if not memo:
+        present = np.flatnonzero(np.asarray(uniques.is_valid(), dtype=bool))
+        answers = _fresh(kind, uniques.take(pa.array(present)))
+        where = np.full(len(uniques), -1, dtype=np.int64)
+        where[present] = np.arange(len(present))
+        at = pa.array(where, mask=where < 0)
+        return answers.take(at).take(positions)
     return _MEMOS[kind].answers(uniques).take(positions)
 
 
@@ -258,7 +278,7 @@ def lookup_table(
         .column(0)
         .combine_chunks()
     )
-    table = pa.table({"value": distinct, "norm": vector_normalize(kind, distinct)})
+    table = pa.table({"value": distinct, "norm": vector_normalize(kind, distinct, memo=False)})
     view = f"_docket_lookup_{threading.get_ident()}"
     con.register(view, table)
     try:
