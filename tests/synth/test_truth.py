@@ -185,3 +185,19 @@ def test_a_world_of_one_person_is_written(tmp_path: Path) -> None:
     s = generate(tmp_path, 1, 0, START, 3)
     assert s.rows["registry"] == 1
     assert pa.ipc is not None and (tmp_path / "truth" / "stories.json").exists()
+
+
+def test_friend_circles_are_heavy_tailed_and_mostly_local() -> None:
+    rng = np.random.default_rng(9)
+    pop = population.build(rng, 20000, np.datetime64("2026-01-01"), NoiseConfig())
+    ties = population.ties(rng, pop)
+    friends = ties.kind == 2
+    a, b = ties.a[friends], ties.b[friends]
+    degree = np.bincount(np.concatenate([a, b]), minlength=pop.n)
+    adults = degree[pop.age >= 18]
+    assert np.median(adults) <= 5 and adults.max() >= 10 * np.median(adults)
+    assert np.mean(pop.live_city[a] == pop.live_city[b]) > 0.8
+    household = ties.kind == 0
+    assert (pop.household[ties.a[household]] == pop.household[ties.b[household]]).all()
+    work = ties.kind == 1
+    assert (pop.workplace[ties.a[work]] == pop.workplace[ties.b[work]]).all()
