@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docket.governance.gate import PersonData, read_path
+from docket.resolve.aliases import person_name_sql
 from docket.resolve.deterministic import COMPATIBLE_NAMES, RULES
 from docket.resolve.ids import Query
 from docket.resolve.judgements import to_mention
@@ -144,6 +145,11 @@ def _deterministic(q: Query, ma: str, mb: str) -> str | None:
     return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
 
+def _with_hanzi(record: dict[str, Any]) -> str | None:
+    hanzi, pinyin = record["name_hanzi"], record["name_pinyin"]
+    return f"{hanzi} ({pinyin})" if hanzi and pinyin else pinyin
+
+
 def _score(q: Query, ex: Explanation) -> None:
     model = q("SELECT version, settings FROM resolve_models ORDER BY version DESC LIMIT 1", [])
     if model:
@@ -158,11 +164,11 @@ def _score(q: Query, ex: Explanation) -> None:
     records = []
     for mid in (ex.mention_l, ex.mention_r):
         row = q(
-            f"SELECT mention_id AS unique_id, {cols}, year(birth_date) AS birth_year "
-            "FROM mentions WHERE mention_id = ?",
+            f"SELECT mention_id AS unique_id, {cols}, year(birth_date) AS birth_year, "
+            f"{person_name_sql()} AS person_name FROM mentions WHERE mention_id = ?",
             [mid],
         )
-        names = ["unique_id", *COMPARED_COLUMNS, "birth_year"]
+        names = ["unique_id", *COMPARED_COLUMNS, "birth_year", "person_name"]
         records.append(dict(zip(names, row[0], strict=True)))
     result = score_records(settings, records[0], records[1])
     labels = level_labels(settings)
@@ -171,6 +177,8 @@ def _score(q: Query, ex: Explanation) -> None:
     for name, col in SHOWN.items():
         gamma = int(result[f"gamma_{name}"])
         left, right = records[0][col], records[1][col]
+        if name == "name":  # show the Hanzi next to its reading
+            left, right = (_with_hanzi(r) for r in records)
         ex.fields.append(
             FieldScore(
                 name,
