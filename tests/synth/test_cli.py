@@ -21,11 +21,13 @@ def test_synth_writes_a_world_and_refuses_a_non_empty_directory(cli: Any, tmp_pa
 
 
 def test_bad_arguments_are_named(cli: Any, tmp_path: Path) -> None:
+    (tmp_path / "file.txt").write_text("x")
     for args, word in (
         (("--people", "0"), "--people"),
         (("--days", "0"), "--days"),
         (("--seed", "-1"), "--seed"),
         (("--start", "2026-02-30"), "--start"),
+        (("--out", str(tmp_path / "file.txt")), "not a directory"),
     ):
         r = cli("synth", "--out", str(tmp_path / "x"), *args)
         assert r.code == 2 and word in r.stderr, (args, r.stderr)

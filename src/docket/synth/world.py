@@ -75,6 +75,10 @@ def generate(
     Same arguments give byte-identical files.
     """
     _check(people, seed, days)
+    if out.exists() and not out.is_dir():
+        raise InputError(
+            "--out", f"{out} exists and is not a directory", hint="choose another path"
+        )
     t0 = time.perf_counter()
     noise = noise or NoiseConfig()
     say: Progress = progress or (lambda _s, _d, _t: None)
