@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -125,7 +126,7 @@ def test_each_row_hash_covers_the_previous_hash(trail) -> None:
     rows = audit.show(con, limit=1000)
     con.close()
     assert rows[0].prev_hash == audit.GENESIS
-    for before, after in zip(rows, rows[1:], strict=False):
+    for before, after in itertools.pairwise(rows):
         assert after.prev_hash == before.hash
         assert after.hash == after.computed_hash()
 

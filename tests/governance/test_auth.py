@@ -59,7 +59,9 @@ def test_short_password_and_bad_names_are_refused(cli, monkeypatch) -> None:
     r = cli("user", "add", "root", "--role", "admin", "--password-env", "PW")
     assert r.code == 2 and "password" in r.stderr and "Traceback" not in r.stderr
     monkeypatch.setenv("PW", PASSWORD)
-    r = cli("user", "add", "Robert'); DROP TABLE users;--", "--role", "admin", "--password-env", "PW")
+    r = cli(
+        "user", "add", "Robert'); DROP TABLE users;--", "--role", "admin", "--password-env", "PW"
+    )
     assert r.code == 2 and "NAME" in r.stderr
     r = cli("user", "add", "root", "--role", "god", "--password-env", "PW")
     assert r.code == 2 and "analyst" in r.stderr

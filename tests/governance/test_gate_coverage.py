@@ -170,7 +170,7 @@ def test_every_read_path_refuses_without_a_live_handle(governed, con) -> None:
     governed.use("analyst")
     with person_data(con, action="t", case=governed.case, why="coverage") as pd:
         pass
-    for name, fn in sorted(READ_PATHS.items()):
+    for _name, fn in sorted(READ_PATHS.items()):
         with pytest.raises(Forbidden, match="needs the handle"):
             fn(con)  # a raw connection is not a handle
         with pytest.raises(Forbidden, match="needs the handle"):
@@ -191,9 +191,9 @@ def test_no_public_function_reads_person_tables_outside_the_gate() -> None:
                 continue
             name = f"{module}.{node.name}"
             body = ast.get_source_segment(source, node) or ""
-            if _PERSON_TABLE.search(body) and f"docket.{name}" not in guarded:
-                if name not in WRITERS:
-                    offenders.append(name)
+            reads = _PERSON_TABLE.search(body) and f"docket.{name}" not in guarded
+            if reads and name not in WRITERS:
+                offenders.append(name)
     assert offenders == [], (
         f"{offenders} read person tables but are not @read_path functions; see {__file__}"
     )

@@ -1,4 +1,4 @@
-"""Hostile and oversized input: a clear error or a harmless literal, never a traceback or a change."""
+"""Hostile and oversized input: a clear error or a harmless literal; no traceback, no change."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def _snapshot() -> dict[str, Any]:
     try:
         return {
             t: con.execute(
-                f"SELECT count(*), md5(coalesce(string_agg(x::VARCHAR, '|' ORDER BY x::VARCHAR), '')) "
+                "SELECT count(*), "
+                "md5(coalesce(string_agg(x::VARCHAR, '|' ORDER BY x::VARCHAR), '')) "
                 f"FROM {t} x"
             ).fetchall()
             for t in _TABLES
@@ -51,7 +52,8 @@ def data(governed) -> None:
     for i in range(3):
         w.mention(con, f"hotel:{i}", "h1", w.days_ago(1), name_raw="Zhang Wei",
                   name_pinyin="zhang wei", name_key="weizhang", family_name="zhang",
-                  given_name="wei", birth_date=date(1990, 3, 7), phone=f"+861380000000{i}")  # fmt: skip
+                  given_name="wei", birth_date=date(1990, 3, 7),
+                  phone=f"+861380000000{i}")  # fmt: skip
     w.entity(con, "P0000000000aa", ["hotel:0", "hotel:1"])
     w.entity(con, "P0000000000bb", ["hotel:2"])
     con.close()
@@ -120,13 +122,11 @@ def test_gate_refuses_hostile_case_and_why_and_changes_nothing(data, governed, c
     governed.use("analyst")
     before = _snapshot()
     for value in HOSTILE:
-        with pytest.raises(DocketError):
-            with person_data(con, action="t", case=value, why="x"):
-                pass
+        with pytest.raises(DocketError), person_data(con, action="t", case=value, why="x"):
+            pass
     for value in (HOSTILE[4], HOSTILE[-1]):  # control characters; 100,000 characters
-        with pytest.raises(InputError):
-            with person_data(con, action="t", case=governed.case, why=value):
-                pass
+        with pytest.raises(InputError), person_data(con, action="t", case=governed.case, why=value):
+            pass
     # Injection text is a harmless literal justification: stored as given.
     with person_data(con, action="t", case=governed.case, why=HOSTILE[0]) as pd:
         pd.result_count = 0

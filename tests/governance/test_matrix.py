@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from docket.errors import AccessError, Forbidden, InputError, NotAuthenticated
 from docket.governance import audit, cases, watchlist
 from docket.governance.gate import person_data
 from docket.governance.roles import Principal
-from docket.errors import AccessError, Forbidden, InputError, NotAuthenticated
 from docket.store import connect
 from tests.conftest import Governed
 from tests.governance import _world as w
@@ -176,40 +176,55 @@ def test_role_matrix(action, governed, cli, monkeypatch) -> None:
 def test_person_data_gate_refusals_name_the_reason(governed, con) -> None:
     g = governed
     governed.use("admin")
-    with pytest.raises(Forbidden, match="separation of duties"):
-        with person_data(con, action="profile", case=g.case, why="curious"):
-            pass
+    with (
+        pytest.raises(Forbidden, match="separation of duties"),
+        person_data(con, action="profile", case=g.case, why="curious"),
+    ):
+        pass
     governed.use("auditor")
-    with pytest.raises(Forbidden, match="separation of duties"):
-        with person_data(con, action="profile", case=g.case, why="curious"):
-            pass
+    with (
+        pytest.raises(Forbidden, match="separation of duties"),
+        person_data(con, action="profile", case=g.case, why="curious"),
+    ):
+        pass
     governed.use("outsider")
-    with pytest.raises(Forbidden, match="not a member"):
-        with person_data(con, action="profile", case=g.case, why="curious"):
-            pass
+    with (
+        pytest.raises(Forbidden, match="not a member"),
+        person_data(con, action="profile", case=g.case, why="curious"),
+    ):
+        pass
     governed.use("analyst")
-    with pytest.raises(Forbidden, match="needs a justification"):
-        with person_data(con, action="profile", case=g.case, why="   "):
-            pass
-    with pytest.raises(Forbidden, match="needs a case"):
-        with person_data(con, action="profile", case=None, why="x"):
-            pass
-    with pytest.raises(InputError, match="no case"):
-        with person_data(con, action="profile", case="C-9999", why="x"):
-            pass
+    with (
+        pytest.raises(Forbidden, match="needs a justification"),
+        person_data(con, action="profile", case=g.case, why="   "),
+    ):
+        pass
+    with (
+        pytest.raises(Forbidden, match="needs a case"),
+        person_data(con, action="profile", case=None, why="x"),
+    ):
+        pass
+    with (
+        pytest.raises(InputError, match="no case"),
+        person_data(con, action="profile", case="C-9999", why="x"),
+    ):
+        pass
     pending = cases.open_case(con, Principal("ana", "analyst"), "t", "fraud", "R-1")
-    with pytest.raises(Forbidden, match="awaiting approval"):
-        with person_data(con, action="profile", case=pending, why="x"):
-            pass
+    with (
+        pytest.raises(Forbidden, match="awaiting approval"),
+        person_data(con, action="profile", case=pending, why="x"),
+    ):
+        pass
     cases.close(con, Principal("sup", "supervisor"), g.case)
-    with pytest.raises(Forbidden, match="closed"):
-        with person_data(con, action="profile", case=g.case, why="x"):
-            pass
+    with (
+        pytest.raises(Forbidden, match="closed"),
+        person_data(con, action="profile", case=g.case, why="x"),
+    ):
+        pass
     for name in ("DOCKET_USER", "DOCKET_PASSWORD"):
         governed._monkeypatch.delenv(name)  # type: ignore[union-attr]
-    with pytest.raises(NotAuthenticated):
-        with person_data(con, action="profile", case=g.case, why="x"):
-            pass
+    with pytest.raises(NotAuthenticated), person_data(con, action="profile", case=g.case, why="x"):
+        pass
     refused = [r for r in audit.show(con, action="profile", limit=100)]
     assert len(refused) == 9 and {r.outcome for r in refused} == {"refused"}
     assert refused[0].user == "adm" and "separation of duties" in (refused[0].detail or "")

@@ -331,13 +331,21 @@ def show(
     return newest[::-1]
 
 
-def consultations_of(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[AuditRow]:
-    """Every audit row whose objects include one of `ids`, oldest first."""
+def consultations_of(
+    con: duckdb.DuckDBPyConnection, ids: Sequence[str], *, bulk_since: datetime | None = None
+) -> list[AuditRow]:
+    """Every audit row whose objects include one of `ids`, oldest first.
+
+    With `bulk_since`, also every successful bulk disclosure (an export naming no
+    objects, i.e. all of them) from that time on.
+    """
     if not ids:
         return []
-    return _rows(
-        con,
-        "WHERE list_has_any(from_json(objects, '[\"VARCHAR\"]'), ?::VARCHAR[])",
-        [list(ids)],
-        order="seq",
-    )
+    where = "WHERE list_has_any(from_json(objects, '[\"VARCHAR\"]'), ?::VARCHAR[])"
+    args: list[Any] = [list(ids)]
+    if bulk_since is not None:
+        where += (
+            " OR (category = 'disclosure' AND objects = '[]' AND outcome = 'ok' AND logged_at >= ?)"
+        )
+        args.append(bulk_since)
+    return _rows(con, where, args, order="seq")

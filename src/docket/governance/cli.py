@@ -89,6 +89,12 @@ def user_enable(name: Annotated[str, typer.Argument(help="User to enable.")]) ->
     _set_disabled(name, False)
 
 
+def _status(u: users.User) -> str:
+    if u.disabled:
+        return "disabled"
+    return f"locked until {u.locked_until:%H:%M} UTC" if u.locked_until else "active"
+
+
 @user_app.command("list")
 def user_list() -> None:
     """List accounts (admins and auditors)."""
@@ -100,7 +106,7 @@ def user_list() -> None:
         [
             [
                 u.name, u.role,
-                "disabled" if u.disabled else (f"locked until {u.locked_until:%H:%M}" if u.locked_until else "active"),
+                _status(u),
                 f"{u.created_at:%Y-%m-%d}", u.created_by or "-",
             ]
             for u in found
@@ -240,7 +246,8 @@ def report_subject(
     typer.echo(f"subject {eid}{now}{gone}; ids: {', '.join(rep.ids)}")
     typer.echo("held, by source:")
     table(
-        ["source", "mentions", "holdings", "event parties", "first loaded", "last loaded", "kept (days)"],
+        ["source", "mentions", "holdings", "event parties", "first loaded", "last loaded",
+         "kept (days)"],
         [
             [s.source, s.mentions, s.holdings, s.event_parties, f"{s.first_loaded:%Y-%m-%d}",
              f"{s.last_loaded:%Y-%m-%d}", s.retention_days if s.retention_days else "until purged"]

@@ -129,7 +129,8 @@ def case_list() -> None:
         found = cases.visible(con, op.principal)
         op.result_count = len(found)
     table(
-        ["case", "status", "title", "basis", "reference", "opened by", "approved by", "review", "hold"],
+        ["case", "status", "title", "basis", "reference", "opened by", "approved by", "review",
+         "hold"],
         [
             [c.case_id, c.status, c.title, c.basis_category, c.basis_ref, c.opened_by,
              c.approved_by or "-", c.review_date, "yes" if c.held else ""]
@@ -250,7 +251,8 @@ def watchlist_list(
     ) as pd:  # fmt: skip
         found = watchlist.case_entries(pd, active_only=active)
     table(
-        ["entry", "entity / criteria", "warrant", "authority", "by", "expires (UTC)", "approved by", "active"],
+        ["entry", "entity / criteria", "warrant", "authority", "by", "expires (UTC)",
+         "approved by", "active"],
         [
             [e.entry_id, e.entity_id or ", ".join(f"{k}={v}" for k, v in e.criteria.items()),
              e.warrant_ref, e.authority, e.created_by, f"{e.expires_at:%Y-%m-%d %H:%M}",

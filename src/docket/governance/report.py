@@ -87,5 +87,6 @@ def subject(con: duckdb.DuckDBPyConnection, entity: str) -> SubjectReport:
         ]
     finally:
         cur.close()
-    report.consultations = audit.consultations_of(con, ids)
+    first = min((s.first_loaded for s in report.sources if s.first_loaded), default=None)
+    report.consultations = audit.consultations_of(con, ids, bulk_since=first)
     return report

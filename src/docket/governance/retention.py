@@ -194,7 +194,8 @@ def purge(
         if has_entities:
             report.entities_unsupported = _scalar(
                 cur,
-                "SELECT count(*) FROM entities e WHERE NOT EXISTS (SELECT 1 FROM entity_mentions em "
+                "SELECT count(*) FROM entities e WHERE NOT EXISTS "
+                "(SELECT 1 FROM entity_mentions em "
                 f"WHERE em.entity_id = e.entity_id AND NOT em.{_GONE_MENTION})",
             )
         if dry_run:
