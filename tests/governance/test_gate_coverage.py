@@ -52,6 +52,7 @@ COMMANDS = {
     "case close": WRITE,
     "case link": WRITE,
     "case hold": WRITE,
+    "case review": WRITE,
     "case list": WRITE,  # case metadata, audited
     "case show": WRITE,
     "watchlist add": WRITE,

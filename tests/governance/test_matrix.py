@@ -230,6 +230,18 @@ def test_person_data_gate_refusals_name_the_reason(governed, con) -> None:
     assert refused[0].user == "adm" and "separation of duties" in (refused[0].detail or "")
 
 
+def test_reads_stop_at_the_review_date_until_a_supervisor_reviews(governed, cli, con) -> None:
+    con.execute(
+        "UPDATE cases SET review_date = current_date - 1 WHERE case_id = ?", [governed.case]
+    )
+    r = cli("watchlist", "list", env=governed.env("analyst"))
+    assert r.code == 3 and "due for review" in r.stderr
+    assert cli("case", "review", governed.case, env=governed.env("analyst")).code == 3
+    r = cli("case", "review", governed.case, env=governed.env("supervisor2"))
+    assert r.code == 0, r.stderr
+    assert cli("watchlist", "list", env=governed.env("analyst")).code == 0
+
+
 def test_approver_is_not_the_opener(governed, con) -> None:
     sup = Principal("sup", "supervisor")
     case = cases.open_case(con, sup, "t", "missing-person", "MP-1")

@@ -100,6 +100,11 @@ def require_readable(con: duckdb.DuckDBPyConnection, case_id: str, who: Principa
             f"{who.user} is not a member of case {case_id}; ask a member to run "
             f"`docket case add-member {case_id} {who.user}`"
         )
+    if case.review_date < _now().date():
+        raise Forbidden(
+            f"case {case_id} was due for review on {case.review_date}: a supervisor must "
+            f"confirm it is still needed (`docket case review {case_id}`)"
+        )
     return case
 
 
@@ -144,6 +149,24 @@ def approve(con: duckdb.DuckDBPyConnection, who: Principal, case_id: str) -> Cas
         cur.execute(
             "UPDATE cases SET status = 'open', approved_by = ?, approved_at = ? WHERE case_id = ?",
             [who.user, _now(), case.case_id],
+        )
+    finally:
+        cur.close()
+    return get(con, case.case_id)
+
+
+def review(con: duckdb.DuckDBPyConnection, who: Principal, case_id: str) -> Case:
+    """Confirm an open case is still needed: a supervisor; the next review is REVIEW_DAYS on."""
+    case = get(con, inputs.case_id(case_id, "ID"))
+    if who.role != SUPERVISOR:
+        raise Forbidden("only a supervisor can review a case")
+    if case.status != "open":
+        raise Forbidden(f"case {case.case_id} is {case.status}; only open cases are reviewed")
+    cur = con.cursor()
+    try:
+        cur.execute(
+            "UPDATE cases SET review_date = ? WHERE case_id = ?",
+            [(_now() + timedelta(days=REVIEW_DAYS)).date(), case.case_id],
         )
     finally:
         cur.close()

@@ -54,6 +54,17 @@ def case_approve(case_id: IdArg) -> None:
     typer.echo(f"case {case.case_id} approved; review by {case.review_date}")
 
 
+@case_app.command("review")
+def case_review(case_id: IdArg) -> None:
+    """Confirm an open case is still needed (supervisor); reads stop after its review date."""
+    with store() as con, operation(
+        con, action="case.review", roles=[SUPERVISOR], case=case_id, check_case=False
+    ) as op:  # fmt: skip
+        assert op.principal is not None
+        case = cases.review(con, op.principal, case_id)
+    typer.echo(f"case {case.case_id} reviewed; next review by {case.review_date}")
+
+
 @case_app.command("add-member")
 def case_add_member(
     case_id: IdArg, user: Annotated[str, typer.Argument(help="Analyst or supervisor to add.")]
