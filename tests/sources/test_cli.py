@@ -135,3 +135,14 @@ def test_export_needs_a_reader_a_case_and_a_reason(
     assert r.code == 3
     r = cli("export", "mentions", env=governed.env("outsider"))
     assert r.code == 3
+
+
+def test_a_file_that_cannot_be_read_fails_alone(
+    governed: Governed, cli: Cli, tmp_path: Path
+) -> None:
+    folder, mapping = _world(tmp_path)
+    (folder / "guests_2.csv").write_text("ref,full_name\nx,Ann\n", encoding="utf-8")
+    r = cli("ingest", str(folder), "--mapping", str(mapping), env=governed.env("admin"))
+    assert r.code == 2
+    assert "is not in" in r.stderr and "guests_2.csv" in r.stderr
+    assert "1 file(s) loaded: 3 rows read" in r.stdout  # guests_1.csv still went in
