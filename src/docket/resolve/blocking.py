@@ -29,8 +29,6 @@ BLOCKING_KEYS: dict[str, str] = {
     "name_key+birth_year": "name_key || '|' || birth_year",
     "family+birth_date": "family_name || '|' || birth_date",
     "hanzi+birth_year": "name_hanzi || '|' || birth_year",
-    "initials+birth_date+region4": "initials || '|' || birth_date || '|' || left(region_code, 4)",
-    "name_key+region4": "name_key || '|' || left(region_code, 4)",
     "hanzi+id_suffix": "name_hanzi || '|' || right(id_number, 4)",
     # one typo or transposition leaves at least one of these whole (ID = region·date·seq·check)
     "id[1:14]": "CASE WHEN length(id_number) = 18 THEN left(id_number, 14) END",
@@ -40,9 +38,7 @@ BLOCKING_KEYS: dict[str, str] = {
     "name_key+id_suffix": "name_key || '|' || right(id_number, 4)",
     "name_key+phone_suffix": "name_key || '|' || right(phone, 4)",
     "given+birth_date": "given_name || '|' || birth_date",
-    "family+initial+birth_year": "family_name || left(given_name, 1) || '|' || birth_year",
     "address": "lower(address)",
-    "family+address": "family_name || '|' || left(lower(address), 12)",
     "email user": "split_part(lower(email), '@', 1)",
     "name_key (rare)": "name_key",
     "hanzi (rare)": "name_hanzi",

@@ -10,7 +10,8 @@ give the same model whatever their row order.
   profiles (1e6 pairs by default: enough, and minutes cheaper than 1e7+).
 * m: one EM session per training blocking rule (pairs sharing an ID number;
   pairs sharing name and date of birth), each estimating the comparisons its
-  rule does not use; estimates are averaged. ID number and passport keep their
+  rule does not use; estimates are averaged (a list without ID numbers learns its
+  name weights from the phone and e-mail sessions). ID number and passport keep their
   fixed m (see model.py).
 """
 
@@ -36,6 +37,8 @@ MIN_EVIDENCE = 20.0  # expected matching pairs a level needs before EM moves its
 EM_SESSIONS = (
     ("l.id_number = r.id_number", ("id_number",)),
     ("l.name_key = r.name_key AND l.birth_date = r.birth_date", ("name", "birth_date")),
+    ("l.phone = r.phone", ("phone",)),
+    ("l.email = r.email", ("email",)),
 )
 
 
