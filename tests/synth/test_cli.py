@@ -32,3 +32,15 @@ def test_bad_arguments_are_named(cli: Any, tmp_path: Path) -> None:
         r = cli("synth", "--out", str(tmp_path / "x"), *args)
         assert r.code == 2 and word in r.stderr, (args, r.stderr)
         assert "Traceback" not in r.stderr
+
+
+def test_every_option_is_documented() -> None:
+    import typer.main
+
+    from docket.cli import app
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "synth.md").read_text(encoding="utf-8")
+    command = typer.main.get_command(app).commands["synth"]  # type: ignore[attr-defined]
+    for param in command.params:
+        for opt in param.opts:
+            assert f"`{opt}" in doc, f"{opt} of docket synth is not in docs/synth.md"
