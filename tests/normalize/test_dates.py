@@ -74,8 +74,8 @@ def test_never_raises_on_any_text(raw: str) -> None:
     st.datetimes(
         min_value=dt.datetime(1901, 1, 1),
         max_value=dt.datetime(2199, 12, 31),
-        timezones=st.just(ZONE),
-    )
+        timezones=st.just(dt.UTC),
+    ).map(lambda d: d.astimezone(ZONE))  # real instants: no local time inside a DST gap
 )
 def test_idempotent_through_text(moment: dt.datetime) -> None:
     value = normalize_datetime(moment.isoformat()).value

@@ -200,3 +200,12 @@ def test_vector_normalize_without_memo_matches_with_memo(values: list[str | None
     plain = vector_normalize("name", array, memo=False).to_pylist()
     assert plain == vector_normalize("name", array).to_pylist()
     assert plain == [expected("name", v) for v in values]
+
+
+def test_a_hanzi_without_reading_does_not_shift_its_neighbours() -> None:
+    from docket.normalize.sql import _fresh
+
+    values = ["𠀀𠣋", "张张", "王芳", "\U0002a6d6\U0002a6d7"]
+    got = _fresh("name", pa.array(values), column_min=1).to_pylist()
+    assert got == [expected("name", v) for v in values]
+    assert got[1]["given"] == "zhang"  # type: ignore[index]

@@ -85,39 +85,26 @@ def hanzi_names(values: pa.Array) -> tuple[pa.StructArray, npt.NDArray[np.bool_]
     ids[:, 1] = np.where(compound, _COMPOUND_IDS[where, 1], ids[:, 1])
     good: npt.NDArray[np.bool_] = np.asarray(~((ids < 0) & used).any(axis=1), dtype=bool)
 
+    # Rows become Arrow lists of syllables (row-major order keeps each row's order), joined
+    # with `binary_join`. (binary_join_element_wise drops rows whose inputs are all null.)
     present = ids >= 0
-    first_given = np.where(compound, 2, 1)[:, None] <= np.arange(WIDTH)[None, :]
-    ordered = np.sort(np.where(present, ids, _PAD), axis=1)
-    ordered = np.where(ordered == _PAD, -1, ordered)
+    family_len = np.where(compound, 2, 1)[:, None]
+    position = np.arange(WIDTH)[None, :]
 
-    def column(
-        idx: npt.NDArray[np.int16], table: pa.Array, keep: npt.NDArray[np.bool_]
+    def join(
+        mask: npt.NDArray[np.bool_], chosen: npt.NDArray[np.int16], table: pa.Array, sep: str
     ) -> pa.Array:
-        taken = table.take(pa.array(np.where(keep, idx, 0).astype(np.int32)))
-        return pc.if_else(pa.array(keep), taken, pa.scalar(None, pa.string()))
+        offsets = np.concatenate([[0], np.cumsum(mask.sum(axis=1))]).astype(np.int32)
+        values = table.take(pa.array(chosen[mask].astype(np.int32)))
+        return pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), values), sep)
 
-    syl = [column(ids[:, j], _ARROW_STR, present[:, j]) for j in range(WIDTH)]
-    pinyin = pc.binary_join_element_wise(*syl, " ", null_handling="skip")
-    family = pc.binary_join_element_wise(
-        syl[0],
-        pc.if_else(pa.array(compound), syl[1], pa.scalar(None, pa.string())),
-        "",
-        null_handling="skip",
-    )
-    given_parts = [
-        column(ids[:, j], _ARROW_STR, present[:, j] & first_given[:, j]) for j in range(1, WIDTH)
-    ]
-    given = pc.binary_join_element_wise(*given_parts, "", null_handling="skip")
-    key = pc.binary_join_element_wise(
-        *[column(ordered[:, j], _ARROW_STR, ordered[:, j] >= 0) for j in range(WIDTH)],
-        "",
-        null_handling="skip",
-    )
-    initials = pc.binary_join_element_wise(
-        *[column(ids[:, j], _ARROW_INITIAL, present[:, j]) for j in range(WIDTH)],
-        "",
-        null_handling="skip",
-    )
+    pinyin = join(present, ids, _ARROW_STR, " ")
+    family = join(present & (position < family_len), ids, _ARROW_STR, "")
+    given = join(present & (position >= family_len), ids, _ARROW_STR, "")
+    given = pc.if_else(pc.equal(given, ""), pa.scalar(None, pa.string()), given)
+    ordered = np.sort(np.where(present, ids, _PAD), axis=1)
+    key = join(ordered < _PAD, ordered, _ARROW_STR, "")
+    initials = join(present, ids, _ARROW_INITIAL, "")
     hanzi = pa.array(np.ascontiguousarray(simple).view(f"<U{WIDTH}").reshape(n), type=pa.string())
     struct = pa.StructArray.from_arrays(
         [hanzi, pinyin, family, given, key, initials], names=list(_FIELDS)

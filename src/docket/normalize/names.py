@@ -53,12 +53,21 @@ class NameParts(NamedTuple):
 
     @property
     def canonical(self) -> str:
-        """A text form that normalises back to these parts (simplified Hanzi or FAMILY/GIVEN)."""
+        """A text form that normalises back to these parts: simplified Hanzi, or
+        'family/given' with pinyin syllables kept apart by apostrophes ("e/a'o")."""
         if self.hanzi is not None:
             return self.hanzi
+        words = self.pinyin.split()
+        pinyin = all(w in SYLLABLES for w in words)
+        glue = "'" if pinyin else " "
+        cut = 0
         if self.family is not None:
-            return f"{self.family}/{self.given or ''}"
-        return f"/{self.pinyin}"
+            joiner = "" if pinyin else " "
+            prefixes = (
+                k for k in range(1, len(words) + 1) if joiner.join(words[:k]) == self.family
+            )
+            cut = next(prefixes, len(words))
+        return f"{glue.join(words[:cut])}/{glue.join(words[cut:])}"
 
 
 _HAN_RANGES = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
