@@ -209,3 +209,21 @@ def test_a_hanzi_without_reading_does_not_shift_its_neighbours() -> None:
     got = _fresh("name", pa.array(values), column_min=1).to_pylist()
     assert got == [expected("name", v) for v in values]
     assert got[1]["given"] == "zhang"  # type: ignore[index]
+
+
+_PHONES = st.one_of(
+    st.from_regex(
+        r"(\+86|0086|\+ 86|86)?[ -]?1[0-9]{2}[ -]?[0-9]{4}[ -(]?[0-9]{4}\)?", fullmatch=True
+    ),
+    st.from_regex(r"\+?[0-9 ()-]{5,16}", fullmatch=True),
+    st.text(max_size=16),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PHONES, min_size=1, max_size=12, unique=True))
+def test_mobile_column_path_agrees_with_phonenumbers(values: list[str]) -> None:
+    from docket.normalize.sql import _fresh
+
+    got = _fresh("phone", pa.array(values, type=pa.string()), column_min=1).to_pylist()
+    assert got == [expected("phone", v) for v in values]
