@@ -33,6 +33,7 @@ import duckdb
 import psutil
 from rich.console import Console
 
+from docket.sources.compile import LOOKUP
 from docket.sources.ingest import ingest_file, install_normalizers, match, sha256_file
 from docket.sources.mapping import SourceMapping, shipped_mappings
 from docket.sources.readers import lit, transcode
@@ -88,22 +89,42 @@ def floor(files: list[tuple[Path, SourceMapping]]) -> dict[str, tuple[float, int
     return out
 
 
-def ingest(files: list[tuple[Path, SourceMapping]]) -> dict[str, tuple[float, int, int]]:
-    """Seconds, rows read and rows quarantined per source for Docket's ingest."""
+class _Timed:
+    """The store connection, timing the statements that run the normalisers (lookups)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.normalising = 0.0
+
+    def execute(self, query: str, *args: object) -> duckdb.DuckDBPyConnection:
+        t0 = time.perf_counter()
+        result = self.con.execute(query, *args)
+        if query.startswith(f"CREATE TEMP TABLE {LOOKUP}"):
+            self.normalising += time.perf_counter() - t0
+        return result
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.con, name)
+
+
+def ingest(files: list[tuple[Path, SourceMapping]]) -> dict[str, tuple[float, int, int, float]]:
+    """Seconds, rows read, rows quarantined and seconds in normalisers per source."""
     from docket.normalize.sql import reset_memo
 
     reset_memo()
-    out: dict[str, tuple[float, int, int]] = {}
+    out: dict[str, tuple[float, int, int, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         con = connect(Path(tmp) / "docket.duckdb")
         install_normalizers(con)
+        timed = _Timed(con)
         for path, m in files:
-            t0 = time.perf_counter()
-            r = ingest_file(con, path, m)
-            out[m.name] = (time.perf_counter() - t0, r.rows_read, r.rows_quarantined)
+            t0, n0 = time.perf_counter(), timed.normalising
+            r = ingest_file(timed, path, m)  # type: ignore[arg-type]
+            secs, norm = time.perf_counter() - t0, timed.normalising - n0
+            out[m.name] = (secs, r.rows_read, r.rows_quarantined, norm)
             console.print(
-                f"  {m.name}: {r.rows_read:,} rows in {out[m.name][0]:.1f} s "
-                f"({r.rows_quarantined:,} quarantined)"
+                f"  {m.name}: {r.rows_read:,} rows in {secs:.1f} s, {norm:.1f} s of it in "
+                f"normalisers ({r.rows_quarantined:,} quarantined)"
             )
         con.close()
     return out
@@ -158,17 +179,18 @@ def main(argv: list[str] | None = None) -> None:
         runs.append(ingest(files))
 
     rows_md = []
-    tot_floor = tot_ingest = 0.0
+    tot_floor = tot_ingest = tot_norm = 0.0
     tot_rows = tot_q = 0
     for _, m in files:
         f_s = statistics.median(r[m.name][0] for r in floors)
         i_s = statistics.median(r[m.name][0] for r in runs)
+        n_s = statistics.median(r[m.name][3] for r in runs)
         read, quarantined = runs[0][m.name][1], runs[0][m.name][2]
-        tot_floor, tot_ingest = tot_floor + f_s, tot_ingest + i_s
+        tot_floor, tot_ingest, tot_norm = tot_floor + f_s, tot_ingest + i_s, tot_norm + n_s
         tot_rows, tot_q = tot_rows + read, tot_q + quarantined
         rows_md.append(
-            f"| {m.name} | {read:,} | {quarantined:,} | {f_s:.2f} | {i_s:.2f} | "
-            f"{read / i_s:,.0f} | {i_s / f_s:.1f}x |"
+            f"| {m.name} | {read:,} | {quarantined:,} | {f_s:.2f} | {i_s:.2f} | {n_s:.2f} | "
+            f"{read / i_s:,.0f} | {i_s / f_s:.1f}x | {(i_s - n_s) / f_s:.1f}x |"
         )
     ratio = tot_ingest / tot_floor
     today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
@@ -185,14 +207,22 @@ def main(argv: list[str] | None = None) -> None:
             "fresh store, normaliser memo empty at the start, "
             f"{'median of ' + str(args.repeats) if args.repeats > 1 else 'one run'}.",
             "",
-            "| source | rows | quarantined | floor s | ingest s | ingest rows/s | ratio |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "| source | rows | quarantined | floor s | ingest s | of which normalisers s "
+            "| ingest rows/s | ratio | ratio without normalisers |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
             *rows_md,
             f"| **all** | **{tot_rows:,}** | {tot_q:,} | **{tot_floor:.1f}** | "
-            f"**{tot_ingest:.1f}** | **{tot_rows / tot_ingest:,.0f}** | **{ratio:.1f}x** |",
+            f"**{tot_ingest:.1f}** | {tot_norm:.1f} | **{tot_rows / tot_ingest:,.0f}** | "
+            f"**{ratio:.1f}x** | {(tot_ingest - tot_norm) / tot_floor:.1f}x |",
             "",
             f"Floor throughput {tot_rows / tot_floor:,.0f} rows/s; ingest "
-            f"{tot_rows / tot_ingest:,.0f} rows/s: **{ratio:.1f}x the floor** (goal: within 3x).",
+            f"{tot_rows / tot_ingest:,.0f} rows/s: **{ratio:.1f}x the floor** (goal: within 3x)."
+            f" {tot_norm / tot_ingest:.0%} of ingest time is the normalisers (the `norm_*` "
+            "UDFs, run once per distinct value of each file; the memo starts empty, so every "
+            "new name, ID number, phone and account pays the per-value Python reference). The "
+            "rest is writing the canonical tables: the floor writes each file once, ingest "
+            "writes staging tables, mentions, things, holdings, events and event parties (three "
+            "party rows per call), each committed and checkpointed per file.",
             "",
         ]
     )
