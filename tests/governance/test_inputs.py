@@ -143,7 +143,7 @@ def test_text_validation_never_fails_unexpectedly(value: str) -> None:
         assert "--why" in str(exc)
         return
     assert 0 < len(out) <= inputs.MAX_TEXT and out == out.strip()
-    assert all(c.isprintable() or c == " " or not c.isspace() for c in out)
+    assert all(c == " " or not c.isspace() for c in out)  # one line, plain spaces
 
 
 @given(st.text(max_size=200))

@@ -8,6 +8,8 @@ account is locked for LOCK_MINUTES. Every failure is audited.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -68,6 +70,17 @@ def _refuse(
     )
 
 
+@functools.cache
+def _dummy_hash(fast: bool) -> str:
+    return hasher().hash("not-a-password-of-anyone")
+
+
+def _equal_time(password: str) -> None:
+    """Spend what a real check costs, so that timing does not tell which user names exist."""
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        hasher().verify(_dummy_hash(bool(settings.env("ARGON2_FAST"))), password)
+
+
 def authenticate(
     con: duckdb.DuckDBPyConnection, name: str | None, password: str, *, client: str | None = None
 ) -> Principal:
@@ -83,6 +96,7 @@ def authenticate(
             [name[:200]],
         ).fetchall()
         if not found:
+            _equal_time(password)
             _refuse(con, name[:200], "unknown user", client)
             raise NotAuthenticated("unknown user or wrong password")
         role, stored, disabled, failures, locked_until = found[0]

@@ -23,6 +23,8 @@ _CASE_ID = re.compile(r"^C-[0-9]{4,9}$")
 _ENTRY_ID = re.compile(r"^W-[0-9]{4,9}$")
 # Entity ids are short hashes, possibly prefixed ('E-3f9a…', 'P:abc'); no quotes, spaces or ';'.
 _ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:_.\-]{0,79}$")
+# Control, format, surrogate, private-use, unassigned code points; line and paragraph separators.
+_REFUSED = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
 _FIELD = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
@@ -42,14 +44,14 @@ def text(parameter: str, value: str | None, *, required: bool = True, limit: int
         raise InputError(
             parameter, f"is {len(value)} characters long; at most {limit} are allowed", hint=""
         )
-    bad = [c for c in value if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn")]
+    bad = [c for c in value if unicodedata.category(c) in _REFUSED]
     if bad:
         raise InputError(
             parameter,
             f"contains a control character ({bad[0]!r})",
             hint="use plain printable text on one line",
         )
-    return value
+    return "".join(" " if unicodedata.category(c) == "Zs" else c for c in value)
 
 
 def optional_text(parameter: str, value: str | None, *, limit: int = MAX_TEXT) -> str | None:
