@@ -106,6 +106,7 @@ MATRIX: dict[str, tuple[Argv, set[str]]] = {
         ],
         READERS_IN_CASE,
     ),
+    "judge": (lambda c: ["judge", "hotel:1", "hotel:2", "different"], READERS_IN_CASE),
     "watchlist approve": (
         lambda c: ["watchlist", "approve", c.entry()],
         {"supervisor", "supervisor2"},
@@ -151,7 +152,9 @@ def test_role_matrix(action, governed, cli, monkeypatch) -> None:
     con = connect()
     w.source(con, "hotel", "h1", w.days_ago(1), None)
     w.mention(con, "hotel:1", "h1", w.days_ago(1), name_raw="Zhang Wei")
+    w.mention(con, "hotel:2", "h1", w.days_ago(1), name_raw="Wang Fang")
     w.entity(con, ENTITY, ["hotel:1"])
+    w.entity(con, "P00000000beef", ["hotel:2"])
     con.close()
     ctx = Ctx(governed)
     outcomes = {}
