@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -154,11 +155,28 @@ def _fresh_phones(values: pa.Array) -> pa.Array:
 
 def _fresh(kind: str, values: pa.Array, column_min: int = _COLUMN_PATH_MIN) -> pa.Array:
     """Answers for values not seen before (no nulls): column paths for names and Chinese
-    mobile numbers, the per-value reference for the rest."""
-    if kind == "phone" and len(values) >= column_min:
-        return _fresh_phones(values)
-    if kind != "name" or len(values) < column_min:
+    mobile numbers, the per-value reference for the rest. A column path that fails falls
+    back to the reference with a warning, so SQL never fails on a value."""
+    path = _COLUMN_PATHS.get(kind)
+    if path is None or len(values) < column_min:
         return _reference(kind, values.to_pylist())
+    try:
+        answers = path(values)
+        if len(answers) != len(values):
+            raise ValueError(f"{len(answers)} answers for {len(values)} values")
+    except (pa.ArrowException, ValueError, IndexError) as exc:
+        warnings.warn(
+            f"norm_{kind}: column path failed ({exc}); using the per-value functions",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return _reference(kind, values.to_pylist())
+    return answers
+
+
+def _fresh_names(values: pa.Array) -> pa.Array:
+    """Names: plain Hanzi and plain or accented pinyin as columns, the rest per value."""
+    kind = "name"
     parts: list[pa.Array] = []
     positions: list[npt.NDArray[np.int64]] = []
     remaining = np.ones(len(values), dtype=bool)
@@ -189,6 +207,12 @@ def _fresh(kind: str, values: pa.Array, column_min: int = _COLUMN_PATH_MIN) -> p
     positions.append(slow)
     order = np.argsort(np.concatenate(positions), kind="stable")
     return pa.concat_arrays(parts).take(pa.array(order))
+
+
+_COLUMN_PATHS: dict[str, Callable[[pa.Array], pa.Array]] = {
+    "name": _fresh_names,
+    "phone": _fresh_phones,
+}
 
 
 class _Memo:
