@@ -227,3 +227,30 @@ def test_mobile_column_path_agrees_with_phonenumbers(values: list[str]) -> None:
 
     got = _fresh("phone", pa.array(values, type=pa.string()), column_min=1).to_pylist()
     assert got == [expected("phone", v) for v in values]
+
+
+_IDS = st.one_of(
+    st.from_regex(r"(110101|440305|999999)(19|20)[0-9]{2}(0[1-9]|1[0-2]|13|00)[0-3][0-9][0-9]{3}[0-9Xx]",
+                  fullmatch=True),
+    st.from_regex(r"(110101|440305)[0-9]{2}(0[1-9]|1[0-2])[0-3][0-9][0-9]{3}", fullmatch=True),
+    st.from_regex(r"[0-9]{15}|[0-9]{17}[0-9xX]|[0-9 -]{15,20}", fullmatch=True),
+    st.text(max_size=20),
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_IDS, min_size=1, max_size=12, unique=True))
+def test_resident_id_column_path_agrees_with_the_reference(values: list[str]) -> None:
+    from docket.normalize.sql import _fresh
+
+    got = _fresh("resident_id", pa.array(values, type=pa.string()), column_min=1).to_pylist()
+    assert got == [expected("resident_id", v) for v in values]
+
+
+def test_resident_id_column_path_on_valid_and_invalid_numbers() -> None:
+    from docket.normalize.sql import _fresh
+
+    values = ["110101199003071233", "110101199003071230", "110101900307123", "11010119900231123x"]
+    got = _fresh("resident_id", pa.array(values), column_min=1).to_pylist()
+    assert [r["valid"] for r in got] == [True, False, True, False]
+    assert got == [expected("resident_id", v) for v in values]

@@ -42,6 +42,7 @@ from duckdb import sqltypes
 from duckdb.func import FunctionNullHandling, PythonUDFType
 
 from docket.normalize import REGISTRY
+from docket.normalize._vector_ids import clean_mask, resident_ids
 from docket.normalize._vector_latin import latin_mask, latin_names
 from docket.normalize._vector_names import fast_mask, hanzi_names
 from docket.normalize.names import _MAX_LEN, NameParts
@@ -209,9 +210,19 @@ def _fresh_names(values: pa.Array) -> pa.Array:
     return pa.concat_arrays(parts).take(pa.array(order))
 
 
+def _fresh_resident_ids(values: pa.Array) -> pa.Array:
+    clean = clean_mask(values)
+    fast, slow = np.flatnonzero(clean), np.flatnonzero(~clean)
+    parts = [resident_ids(values.take(pa.array(fast)))] if len(fast) else []
+    parts.append(_reference("resident_id", values.take(pa.array(slow)).to_pylist()))
+    order = np.argsort(np.concatenate([fast, slow]), kind="stable")
+    return pa.concat_arrays(parts).take(pa.array(order))
+
+
 _COLUMN_PATHS: dict[str, Callable[[pa.Array], pa.Array]] = {
     "name": _fresh_names,
     "phone": _fresh_phones,
+    "resident_id": _fresh_resident_ids,
 }
 
 
