@@ -21,6 +21,7 @@ file present, so a long 1M run can finish later and still land next to the 100k)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -206,7 +207,11 @@ def _child(kind: str, store: Path, result: Path) -> int:
     return 0
 
 
-def _spawn(kind: str, store: Path, result: Path, case: str) -> dict[str, Any]:
+def _spawn(kind: str, store: Path, result: Path, case: str, max_rss: float) -> dict[str, Any]:
+    """Run one child; sample its RSS and kill it above `max_rss` bytes (a shared machine).
+
+    A child that fails or is killed yields {"failed": reason, "wall_seconds", "peak_rss"}.
+    """
     env = dict(os.environ)
     env.update(
         DOCKET_USER="bench-analyst",
@@ -217,8 +222,29 @@ def _spawn(kind: str, store: Path, result: Path, case: str) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "bench.bench_resolve", "--child", kind]
     cmd += ["--store", str(store), "--result", str(result)]
     _say(f"{LABELS[kind]}: starting")
-    subprocess.run(cmd, cwd=ROOT, env=env, check=True)
+    result.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    ps, peak, killed = psutil.Process(proc.pid), 0, False
+    while proc.poll() is None:
+        with contextlib.suppress(psutil.Error):
+            peak = max(peak, ps.memory_info().rss)
+        if peak > max_rss and not killed:
+            _say(f"{LABELS[kind]}: {peak / 2**30:.1f} GiB RSS is over the limit; stopping it")
+            proc.kill()
+            killed = True
+        time.sleep(0.5)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0 or not result.exists():
+        reason = (
+            f"stopped at {peak / 2**30:.1f} GiB RSS (limit {max_rss / 2**30:.1f} GiB)"
+            if killed
+            else f"exited with status {proc.returncode}"
+        )
+        _say(f"{LABELS[kind]}: did not complete: {reason} after {wall:.0f} s")
+        return {"kind": kind, "failed": reason, "wall_seconds": wall, "peak_rss": peak}
     data: dict[str, Any] = json.loads(result.read_text(encoding="utf-8"))
+    data["peak_rss"] = max(data["peak_rss"], peak)
     _say(f"{LABELS[kind]}: {data['wall_seconds']:.1f} s, peak {data['peak_rss'] / 2**30:.2f} GiB")
     return data
 
@@ -254,7 +280,7 @@ def _accuracy(kind: str, store: Path, truth: Path) -> dict[str, Any]:
     return acc.as_dict()
 
 
-def run_size(kind: str, n: int, out: Path, runs: tuple[str, ...]) -> dict[str, Any]:
+def run_size(kind: str, n: int, out: Path, runs: tuple[str, ...], max_rss: float) -> dict[str, Any]:
     """Every run at one size; returns (and saves) the figures."""
     info = prepare(kind, n, out)
     store, truth = Path(info["store"]), Path(info["world"]) / "truth" / "mentions.csv"
@@ -271,13 +297,17 @@ def run_size(kind: str, n: int, out: Path, runs: tuple[str, ...]) -> dict[str, A
     if path.exists():  # a partial re-run (--runs …) keeps the other runs' figures
         result["runs"] = json.loads(path.read_text(encoding="utf-8")).get("runs", {})
     for run in runs:
-        data = _spawn(run, store, out / f"{stem}.{run}.json", info["case"])
-        data["accuracy"] = _accuracy(run, store, truth)
-        acc = data["accuracy"]
-        _say(
-            f"{LABELS[run]}: pairwise P {acc['pairwise_precision']:.4f} "
-            f"R {acc['pairwise_recall']:.4f} F1 {acc['pairwise_f1']:.4f}"
-        )
+        if run == "docket-reuse" and "failed" in result["runs"].get("docket-train", {}):
+            result["runs"].pop(run, None)  # no stored model to reuse
+            continue
+        data = _spawn(run, store, out / f"{stem}.{run}.json", info["case"], max_rss)
+        if "failed" not in data:
+            data["accuracy"] = _accuracy(run, store, truth)
+            acc = data["accuracy"]
+            _say(
+                f"{LABELS[run]}: pairwise P {acc['pairwise_precision']:.4f} "
+                f"R {acc['pairwise_recall']:.4f} F1 {acc['pairwise_f1']:.4f}"
+            )
         result["runs"][run] = data
         path.write_text(json.dumps(result, indent=1), encoding="utf-8")
     return result
@@ -312,13 +342,23 @@ def table(result: dict[str, Any]) -> str:
         return f"| {label} | " + " | ".join(fn(runs[k]) for k in kinds) + " |"
 
     def acc(key: str) -> Any:
-        return lambda r: _f(r["accuracy"].get(key))
+        return lambda r: "–" if "failed" in r else _f(r["accuracy"].get(key))
+
+    def count(key: str) -> Any:
+        return lambda r: "–" if "failed" in r else f"{r[key]:,}"
+
+    def wall(r: dict[str, Any]) -> str:
+        return (
+            f"> {r['wall_seconds']:.0f} (did not complete)"
+            if "failed" in r
+            else (f"{r['wall_seconds']:.1f}")
+        )
 
     lines = [
         head,
         sep,
-        row("resolve wall time (s)", lambda r: f"{r['wall_seconds']:.1f}"),
-        row("comparisons generated", lambda r: f"{r['comparisons']:,}"),
+        row("resolve wall time (s)", wall),
+        row("comparisons generated", count("comparisons")),
         row("peak memory (GiB RSS)", lambda r: f"{r['peak_rss'] / 2**30:.2f}"),
         row("pairwise precision", acc("pairwise_precision")),
         row("pairwise recall", acc("pairwise_recall")),
@@ -326,12 +366,16 @@ def table(result: dict[str, Any]) -> str:
         row("cluster F1 (exact clusters)", acc("cluster_f1")),
         row("B-cubed F1", acc("bcubed_f1")),
         row("blocking recall", acc("blocking_recall")),
-        row("entities", lambda r: f"{r['entities']:,}"),
+        row("entities", count("entities")),
     ]
     base = runs.get("baseline")
-    if base is not None:
+    if base is not None and "failed" not in base:
         ratios = [
-            f"{base['wall_seconds'] / runs[k]['wall_seconds']:.2f}×" if k != "baseline" else "1"
+            "1"
+            if k == "baseline"
+            else "–"
+            if "failed" in runs[k]
+            else f"{base['wall_seconds'] / runs[k]['wall_seconds']:.2f}×"
             for k in kinds
         ]
         lines.append(
@@ -339,10 +383,10 @@ def table(result: dict[str, Any]) -> str:
         )
     names: dict[str, None] = {}
     for k in kinds:
-        names.update(dict.fromkeys(runs[k]["stage_seconds"]))
+        names.update(dict.fromkeys(runs[k].get("stage_seconds", {})))
     stages = ["", "| stage (wall s) | " + " | ".join(LABELS[k] for k in kinds) + " |", sep]
     for name in names:
-        cells = [runs[k]["stage_seconds"].get(name) for k in kinds]
+        cells = [runs[k].get("stage_seconds", {}).get(name) for k in kinds]
         stages.append(
             f"| {name} | " + " | ".join("" if c is None else f"{c:.1f}" for c in cells) + " |"
         )
@@ -355,7 +399,11 @@ def targets(result: dict[str, Any]) -> str:
     dk = runs.get("docket-train") or runs.get("docket-reuse")
     if dk is None:
         return "Docket did not run at this size."
+    if "failed" in dk:
+        return f"Targets (Docket): **not met** — the resolve did not complete ({dk['failed']})."
     acc, base = dk["accuracy"], runs.get("baseline")
+    if base is not None and "failed" in base:
+        base = None
     checks = [
         (f"pairwise F1 ≥ 0.99 ({acc['pairwise_f1']:.4f})", acc["pairwise_f1"] >= 0.99),
         (
@@ -451,6 +499,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--runs", nargs="+", choices=RUNS, default=list(RUNS))
     ap.add_argument("--no-docs", action="store_true", help="do not touch docs/benchmarks.md")
+    ap.add_argument(
+        "--max-rss-gib",
+        type=float,
+        default=round(0.6 * psutil.virtual_memory().total / 2**30),
+        help="stop a run whose memory exceeds this (default 60%% of RAM); recorded as such",
+    )
     ap.add_argument("--child", choices=RUNS, help=argparse.SUPPRESS)
     ap.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--result", type=Path, help=argparse.SUPPRESS)
@@ -459,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
         return _child(args.child, args.store, args.result)
     args.out.mkdir(parents=True, exist_ok=True)
     for n in args.people:
-        result = run_size(args.world, n, args.out, tuple(args.runs))
+        result = run_size(args.world, n, args.out, tuple(args.runs), args.max_rss_gib * 2**30)
         print()
         print(f"### {args.world}, {n:,} people")
         print(table(result))
