@@ -226,6 +226,10 @@ _COLUMN_PATHS: dict[str, Callable[[pa.Array], pa.Array]] = {
 }
 
 
+# Kinds whose values are mostly unique and whose column path is cheap: a memo only costs.
+_NO_MEMO = frozenset({"resident_id"})
+
+
 class _Memo:
     """Answers for values seen before, as Arrow rows: value → row number.
 
@@ -305,9 +309,10 @@ def vector_normalize(
         return pa.array([], type=_KINDS[kind][2])
     uniques = pc.unique(values)
     positions = pc.index_in(values, value_set=uniques, skip_nulls=False)
-    if not memo:
+    if not memo or kind in _NO_MEMO:
         present = np.flatnonzero(np.asarray(uniques.is_valid(), dtype=bool))
-        answers = _fresh(kind, uniques.take(pa.array(present)))
+        column_min = 1 if kind in _NO_MEMO else _COLUMN_PATH_MIN
+        answers = _fresh(kind, uniques.take(pa.array(present)), column_min)
         where = np.full(len(uniques), -1, dtype=np.int64)
         where[present] = np.arange(len(present))
         at = pa.array(where, mask=where < 0)
