@@ -136,3 +136,18 @@ def test_logout_revokes_the_session_even_if_the_file_is_copied(governed, cli, st
     (store.parent / ".token").write_text(saved)
     r = cli("whoami")
     assert r.code == 3 and "revoked" in r.stderr
+
+
+def test_a_server_passes_its_session_token_to_the_gate(governed, con) -> None:
+    from docket.governance.gate import person_data
+
+    who, token, _ = auth.open_session(con, "sup", PASSWORD, client="10.1.2.3")
+    assert who.role == "supervisor"
+    with person_data(
+        con, action="api.profile", case=governed.case, why="api", token=token, client="10.1.2.3"
+    ) as pd:
+        pd.result_count = 0
+    row = audit.show(con, limit=1)[-1]
+    assert (row.user, row.client, row.outcome) == ("sup", "10.1.2.3", "ok")
+    with pytest.raises(NotAuthenticated):
+        auth.current_principal(con, token="forged-token")

@@ -130,10 +130,10 @@ def authenticate(
         cur.close()
 
 
-def login(
+def open_session(
     con: duckdb.DuckDBPyConnection, name: str, password: str, *, client: str | None = None
-) -> tuple[Principal, datetime]:
-    """Authenticate, store a session and cache its token in $DOCKET_HOME/.token."""
+) -> tuple[Principal, str, datetime]:
+    """Authenticate and store a session; returns (principal, token, expiry). Audited."""
     who = authenticate(con, name, password, client=client)
     token = secrets.token_urlsafe(32)
     expires = _now() + timedelta(minutes=TOKEN_MINUTES)
@@ -145,13 +145,6 @@ def login(
         )
     finally:
         cur.close()
-    path = token_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        path.unlink()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump({"user": who.user, "token": token, "expires_at": expires.isoformat()}, f)
     audit.record(
         con,
         action="auth.login",
@@ -160,6 +153,20 @@ def login(
         client=client,
         params={"expires_at": expires.isoformat()},
     )
+    return who, token, expires
+
+
+def login(
+    con: duckdb.DuckDBPyConnection, name: str, password: str, *, client: str | None = None
+) -> tuple[Principal, datetime]:
+    """`docket login`: open a session and cache its token in $DOCKET_HOME/.token (0600)."""
+    who, token, expires = open_session(con, name, password, client=client)
+    path = token_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump({"user": who.user, "token": token, "expires_at": expires.isoformat()}, f)
     return who, expires
 
 
@@ -194,15 +201,19 @@ def logout(con: duckdb.DuckDBPyConnection) -> str | None:
     return str(user) if user else None
 
 
-def current_principal(con: duckdb.DuckDBPyConnection, *, client: str | None = None) -> Principal:
-    """Who is running this: DOCKET_USER/DOCKET_PASSWORD, else the cached login token.
+def current_principal(
+    con: duckdb.DuckDBPyConnection, *, client: str | None = None, token: str | None = None
+) -> Principal:
+    """Who is running this: the session `token` when given (a server passes its request's),
+    else DOCKET_USER/DOCKET_PASSWORD, else the token cached by `docket login`.
 
-    Raises NotAuthenticated (and audits the failure) when neither is valid.
+    Raises NotAuthenticated (and audits the failure) when none is valid.
     """
-    password = settings.env("PASSWORD")
-    if password is not None:
-        return authenticate(con, settings.env("USER"), password, client=client)
-    token = _cached_token()
+    if token is None:
+        password = settings.env("PASSWORD")
+        if password is not None:
+            return authenticate(con, settings.env("USER"), password, client=client)
+        token = _cached_token()
     if token is None:
         raise NotAuthenticated(_NO_LOGIN)
     cur = con.cursor()

@@ -142,8 +142,13 @@ def person_data(
     params: Mapping[str, Any] | None = None,
     client: str | None = None,
     category: str | None = None,
+    token: str | None = None,
 ) -> Iterator[PersonData]:
-    """Authorise one read of person data and audit it. Raises AccessError or InputError."""
+    """Authorise one read of person data and audit it. Raises AccessError or InputError.
+
+    `client` is the caller's address (default `local:<hostname>`); a server passes its
+    request's address and session `token` (from `auth.login`).
+    """
     cat = category or audit.category_of(action)
     row: dict[str, Any] = {
         "action": action,
@@ -157,7 +162,7 @@ def person_data(
     who: Principal | None = None
     audit.require_writable(con)
     try:
-        who = auth.current_principal(con, client=client)
+        who = auth.current_principal(con, client=client, token=token)
         row["principal"] = who
         if who.role not in READERS:
             raise Forbidden(
@@ -225,6 +230,7 @@ def operation(
     client: str | None = None,
     category: str | None = None,
     check_case: bool = True,
+    token: str | None = None,
 ) -> Iterator[Operation]:
     """Authorise an operation for one of `roles` and audit it (also when refused or failed).
 
@@ -243,7 +249,7 @@ def operation(
     }
     audit.require_writable(con)
     try:
-        who = auth.current_principal(con, client=client)
+        who = auth.current_principal(con, client=client, token=token)
     except DocketError as exc:
         _refused(con, exc, **row)
         raise
