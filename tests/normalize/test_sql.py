@@ -254,3 +254,31 @@ def test_resident_id_column_path_on_valid_and_invalid_numbers() -> None:
     got = _fresh("resident_id", pa.array(values), column_min=1).to_pylist()
     assert [r["valid"] for r in got] == [True, False, True, False]
     assert got == [expected("resident_id", v) for v in values]
+
+
+_EMAILS = st.one_of(
+    st.emails(),
+    st.from_regex(r"[A-Za-z0-9._+-]{1,8}@[A-Za-z0-9.-]{1,12}\.?[A-Za-z]{0,4}\.?", fullmatch=True),
+    st.text(max_size=20),
+)
+_ACCOUNTS = st.one_of(
+    st.from_regex(r"[0-9]{10,21}", fullmatch=True),
+    st.from_regex(r"[0-9 -]{12,24}", fullmatch=True),
+    st.text(max_size=20),
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.sampled_from(["email", "bank_account"]),
+    st.data(),
+)
+def test_email_and_account_column_paths_agree_with_the_reference(
+    kind: str, data: st.DataObject
+) -> None:
+    from docket.normalize.sql import _fresh
+
+    strategy = _EMAILS if kind == "email" else _ACCOUNTS
+    values = data.draw(st.lists(strategy, min_size=1, max_size=12, unique=True))
+    got = _fresh(kind, pa.array(values, type=pa.string()), column_min=1).to_pylist()
+    assert got == [expected(kind, v) for v in values]

@@ -45,6 +45,7 @@ from docket.normalize import REGISTRY
 from docket.normalize._vector_ids import clean_mask, resident_ids
 from docket.normalize._vector_latin import latin_mask, latin_names
 from docket.normalize._vector_names import fast_mask, hanzi_names
+from docket.normalize.email import _DOMAIN
 from docket.normalize.names import _MAX_LEN, NameParts
 from docket.normalize.resident_id import RicInfo
 
@@ -219,15 +220,58 @@ def _fresh_resident_ids(values: pa.Array) -> pa.Array:
     return pa.concat_arrays(parts).take(pa.array(order))
 
 
+def _split_fast(
+    kind: str,
+    values: pa.Array,
+    fast: npt.NDArray[np.bool_],
+    answer: Callable[[pa.Array], pa.Array],
+) -> pa.Array:
+    """`answer` for the rows in `fast` (given those rows), the reference for the others."""
+    chosen, slow = np.flatnonzero(fast), np.flatnonzero(~fast)
+    parts = [answer(values.take(pa.array(chosen)))] if len(chosen) else []
+    parts.append(_reference(kind, values.take(pa.array(slow)).to_pylist()))
+    order = np.argsort(np.concatenate([chosen, slow]), kind="stable")
+    return pa.concat_arrays(parts).take(pa.array(order))
+
+
+def _matches(values: pa.Array, pattern: str) -> npt.NDArray[np.bool_]:
+    mask = pc.match_substring_regex(values, pattern).fill_null(False)
+    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _fresh_bank_accounts(values: pa.Array) -> pa.Array:
+    # Already clean: 12–19 ASCII digits are their own normal form.
+    return _split_fast("bank_account", values, _matches(values, r"^[0-9]{12,19}$"), lambda v: v)
+
+
+# Plain ASCII addresses whose domain, lower-cased, passes email.py's own domain pattern.
+_EMAIL_PLAIN = r"^[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9.\-]{1,253}$"
+_EMAIL_DOMAIN = f"@{_DOMAIN.pattern}$"
+
+
+def _lower_domain(values: pa.Array) -> pa.Array:
+    parts = pc.split_pattern(values, "@", max_splits=1)
+    domain = pc.utf8_lower(pc.list_element(parts, 1))
+    return pc.binary_join_element_wise(pc.list_element(parts, 0), domain, "@")
+
+
+def _fresh_emails(values: pa.Array) -> pa.Array:
+    fast = _matches(values, _EMAIL_PLAIN)
+    fast &= _matches(pc.utf8_lower(values), _EMAIL_DOMAIN)
+    return _split_fast("email", values, fast, _lower_domain)
+
+
 _COLUMN_PATHS: dict[str, Callable[[pa.Array], pa.Array]] = {
     "name": _fresh_names,
     "phone": _fresh_phones,
     "resident_id": _fresh_resident_ids,
+    "bank_account": _fresh_bank_accounts,
+    "email": _fresh_emails,
 }
 
 
 # Kinds whose values are mostly unique and whose column path is cheap: a memo only costs.
-_NO_MEMO = frozenset({"resident_id"})
+_NO_MEMO = frozenset({"resident_id", "bank_account"})
 
 
 class _Memo:
