@@ -14,15 +14,21 @@ Each returns NULL for a missing or junk value (the reason is only available from
 per-value function). A value kept with a caveat (resident ID with a bad check digit, bank
 account failing Luhn, phone number not valid for its region) is returned, as in Python.
 
-How it is vectorised: DuckDB hands an Arrow UDF a few thousand values at a time; the UDF
-takes the distinct values of the chunk (Arrow compute) and expands the answers back with an
-Arrow `take`. Names in plain Hanzi or plain ASCII pinyin (the bulk of a Chinese name column)
-are then normalised with numpy and Arrow over per-character and per-token tables
-(`_vector_names`, `_vector_latin`); every other distinct value
-is looked up in a process-wide memo of earlier results and only values never seen before run
-the per-value reference. Identity data repeats heavily (the same name, phone or ID appears in
-many records), so most values cost a dictionary lookup; the per-value functions remain the
-single definition of what a value normalises to, and tests check that both forms agree.
+How it is vectorised: DuckDB hands an Arrow UDF 2,048 values at a time; the UDF takes the
+distinct values of the chunk (Arrow compute) and expands the answers back with an Arrow
+`take`. Distinct values are answered by column paths where the common case allows one —
+names in plain Hanzi (numpy over per-character tables, `_vector_names`) or in plain or
+tone-marked pinyin (Arrow over per-token tables, `_vector_latin`), Chinese mobile numbers,
+clean resident-ID numbers (numpy check digits, `_vector_ids`), clean account numbers and
+plain e-mail addresses — and by the per-value functions otherwise. A process-wide memo of
+earlier answers (Arrow rows behind a dict) spares repeated values any work; it is skipped
+for kinds whose values are mostly unique. The per-value functions remain the single
+definition of what a value normalises to; Hypothesis tests check every column path against
+them, and a column path that fails falls back to them with a RuntimeWarning.
+
+For a column of millions, `lookup_table(con, kind, table, column, target)` is faster than
+calling norm_* per row: DuckDB finds the DISTINCT values, they are normalised in one batch,
+and the caller joins `target` (value, norm) back (see docs/benchmarks.md, Normalisers).
 """
 
 from __future__ import annotations
