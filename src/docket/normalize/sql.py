@@ -198,10 +198,11 @@ def _fresh_names(values: pa.Array) -> pa.Array:
 
     hanzi = np.flatnonzero(fast_mask(values))
     take(hanzi_names, values.take(pa.array(hanzi)), hanzi)
-    plain = np.flatnonzero(latin_mask(values) & remaining)
+    ascii_latin = latin_mask(values)
+    plain = np.flatnonzero(ascii_latin & remaining)
     # Other Latin forms (tone marks, ü, full-width letters): NFKD and drop the marks, as
     # names.strip_accents does, then try the same path.
-    other = np.flatnonzero(remaining & ~latin_mask(values))
+    other = np.flatnonzero(remaining & ~ascii_latin)
     other_values = values.take(pa.array(other))
     decomposed = pc.utf8_normalize(other_values, form="NFKD")
     folded = pc.replace_substring_regex(decomposed, _MARKS, "")
@@ -214,15 +215,6 @@ def _fresh_names(values: pa.Array) -> pa.Array:
     parts.append(_reference(kind, values.take(pa.array(slow)).to_pylist()))
     positions.append(slow)
     order = np.argsort(np.concatenate(positions), kind="stable")
-    return pa.concat_arrays(parts).take(pa.array(order))
-
-
-def _fresh_resident_ids(values: pa.Array) -> pa.Array:
-    clean = clean_mask(values)
-    fast, slow = np.flatnonzero(clean), np.flatnonzero(~clean)
-    parts = [resident_ids(values.take(pa.array(fast)))] if len(fast) else []
-    parts.append(_reference("resident_id", values.take(pa.array(slow)).to_pylist()))
-    order = np.argsort(np.concatenate([fast, slow]), kind="stable")
     return pa.concat_arrays(parts).take(pa.array(order))
 
 
@@ -243,6 +235,10 @@ def _split_fast(
 def _matches(values: pa.Array, pattern: str) -> npt.NDArray[np.bool_]:
     mask = pc.match_substring_regex(values, pattern).fill_null(False)
     return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _fresh_resident_ids(values: pa.Array) -> pa.Array:
+    return _split_fast("resident_id", values, clean_mask(values), resident_ids)
 
 
 def _fresh_bank_accounts(values: pa.Array) -> pa.Array:
