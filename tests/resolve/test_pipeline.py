@@ -132,6 +132,7 @@ def test_a_later_judgement_supersedes_and_same_joins_two_entities(
 
 def test_links_keep_their_evidence(con: duckdb.DuckDBPyConnection) -> None:
     couple(con)
+    world.insert(con, [world.person_row("social:5", "sunny", phone="+8613812345678")])
     resolve(con, progress=False)
     evidence = {
         (left, right): (stage, rule, comparisons)
@@ -141,8 +142,15 @@ def test_links_keep_their_evidence(con: duckdb.DuckDBPyConnection) -> None:
     }
     stage, rule, _ = evidence[("hotel:9", "registry:1")]
     assert (stage, rule) == ("deterministic", "same valid ID number, compatible names")
-    stage, rule, _ = evidence[("social:2", "telecom:4")]
-    assert stage == "deterministic" and rule.startswith("contact record")
+    stage, _, comparisons = evidence[("social:2", "telecom:4")]
+    assert stage == "probabilistic"
+    assert {c["comparison"]: c["level"] for c in comparisons}["phone"] == "same phone"
+    # an alias ('sunny') is no name evidence: the phone alone ties it to Zhang Wei
+    (stage, rule, comparisons), *_ = (v for k, v in evidence.items() if "social:5" in k)
+    assert "phone" in rule or {c["comparison"]: c["level"] for c in comparisons}["phone"] == (
+        "same phone"
+    )
+    assert entity_of(con, "social:5") == entity_of(con, "registry:1")
     stage, _, comparisons = evidence[("air:7", "registry:2")]
     assert stage == "probabilistic"
     levels = {c["comparison"]: c["level"] for c in comparisons}

@@ -8,11 +8,12 @@ Jaro-Winkler >= 0.95 with the same initials. Two different Hanzi names (a
 relative's ID used under another name, a homophone) are not linked here; the
 probabilistic model decides them.
 
-A contact record — a profile with a phone or e-mail but no ID number, passport
-or date of birth, like a social-media registration — is linked to the one
-person holding that phone / e-mail among the other records, when its name is an
-alias ('Sunny') or compatible with the holder's. A phone held by several people
-(a household line) links nothing here.
+Contact records (a phone or e-mail but no ID number, passport or date of birth,
+like a social-media registration) left alone by clustering are attached
+afterwards (`attach_contacts`) to the one entity that holds their phone, else
+their e-mail — when their name is an alias ('Sunny') or compatible — else,
+for a real name, to the one entity bearing exactly that name. A phone held by
+several entities (a household line) attaches nothing.
 """
 
 from __future__ import annotations
@@ -41,25 +42,10 @@ RULES = {
 }
 
 
-CONTACT_RULE = "contact record: same phone or e-mail as its only holder"
-
-
 def build_deterministic(con: duckdb.DuckDBPyConnection) -> int:
     """Create the temp table of deterministic links among the candidates; return its size."""
     rule_case = " ".join(f"WHEN {cond} THEN '{name}'" for name, cond in RULES.items())
     any_rule = " OR ".join(f"({cond})" for cond in RULES.values())
-    valid_ids = "count(DISTINCT CASE WHEN id_valid THEN id_number END)"
-    single = f"{valid_ids} = 1 OR ({valid_ids} = 0 AND count(DISTINCT name_key) = 1)"
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _rs_single_holder AS
-        SELECT 'p' || phone AS k FROM {PROFILES} WHERE NOT contact_only AND phone IS NOT NULL
-        GROUP BY phone HAVING {single}
-        UNION ALL
-        SELECT 'e' || email FROM {PROFILES} WHERE NOT contact_only AND email IS NOT NULL
-        GROUP BY email HAVING {single}
-        """
-    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {DETERMINISTIC} AS
@@ -68,17 +54,71 @@ def build_deterministic(con: duckdb.DuckDBPyConnection) -> int:
         JOIN {PROFILES} l ON l.unique_id = c.profile_id_l
         JOIN {PROFILES} r ON r.unique_id = c.profile_id_r
         WHERE ({any_rule}) AND {COMPATIBLE_NAMES}
-        UNION ALL
-        SELECT c.profile_id_l, c.profile_id_r, '{CONTACT_RULE}'
-        FROM {CANDIDATES} c
-        JOIN {PROFILES} l ON l.unique_id = c.profile_id_l
-        JOIN {PROFILES} r ON r.unique_id = c.profile_id_r
-        WHERE l.contact_only <> r.contact_only
-          AND NOT coalesce({any_rule}, false)
-          AND ((l.phone = r.phone AND 'p' || l.phone IN (SELECT k FROM _rs_single_holder))
-               OR (l.email = r.email AND 'e' || l.email IN (SELECT k FROM _rs_single_holder)))
-          AND (NOT coalesce(l.person_name AND r.person_name, false) OR {COMPATIBLE_NAMES})
         """
     )
-    con.execute("DROP TABLE _rs_single_holder")
     return int(con.execute(f"SELECT count(*) FROM {DETERMINISTIC}").fetchall()[0][0])
+
+
+ATTACH = "_rs_attach"
+ATTACH_RULES = {
+    "p": "contact record: its phone belongs to this entity only",
+    "e": "contact record: its e-mail belongs to this entity only",
+    "h": "contact record: the only entity with this Hanzi name",
+    "k": "contact record: the only entity with this name",
+}
+
+
+def attach_contacts(con: duckdb.DuckDBPyConnection, labels: str) -> int:
+    """Temp table ATTACH(profile_id, holder, cluster, kind) of contact records in clusters
+    of contact records only, and the one other cluster each belongs to (kind: a key of
+    ATTACH_RULES); `labels` maps profile_id → cluster. Returns its size."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {ATTACH} AS
+        WITH lab AS (
+            SELECT p.*, b.cluster, bool_and(p.contact_only) OVER (PARTITION BY b.cluster)
+                   AS contacts_only
+            FROM {PROFILES} p JOIN {labels} b ON b.profile_id = p.unique_id
+        ),
+        keyed AS (  -- the keys of entities that are not lone contact records
+            SELECT 'p' || phone AS k, cluster, unique_id, name_hanzi, name_pinyin, name_key,
+                   initials, person_name FROM lab WHERE phone IS NOT NULL AND NOT contact_only
+            UNION ALL SELECT 'e' || email, cluster, unique_id, name_hanzi, name_pinyin, name_key,
+                   initials, person_name FROM lab WHERE email IS NOT NULL AND NOT contact_only
+            UNION ALL SELECT 'h' || name_hanzi, cluster, unique_id, name_hanzi, name_pinyin,
+                   name_key, initials, person_name FROM lab
+                   WHERE name_hanzi IS NOT NULL AND NOT contact_only
+            UNION ALL SELECT 'k' || name_key, cluster, unique_id, name_hanzi, name_pinyin,
+                   name_key, initials, person_name FROM lab
+                   WHERE name_key IS NOT NULL AND NOT contact_only
+        ),
+        owner AS (
+            SELECT k, any_value(cluster) AS cluster, min(unique_id) AS holder FROM keyed
+            GROUP BY k HAVING count(DISTINCT cluster) = 1
+        ),
+        lone AS (
+            SELECT * FROM lab WHERE contacts_only
+              AND unique_id NOT IN (SELECT mention_id_l FROM _rs_judged
+                                    UNION SELECT mention_id_r FROM _rs_judged)
+        ),
+        wanted AS (
+            SELECT l.unique_id, 1 AS pri, 'p' || l.phone AS k FROM lone l WHERE l.phone IS NOT NULL
+            UNION ALL SELECT l.unique_id, 2, 'e' || l.email FROM lone l WHERE l.email IS NOT NULL
+            UNION ALL SELECT l.unique_id, 3, 'h' || l.name_hanzi FROM lone l
+                      WHERE l.person_name AND l.name_hanzi IS NOT NULL
+            UNION ALL SELECT l.unique_id, 4, 'k' || l.name_key FROM lone l
+                      WHERE l.person_name AND l.name_hanzi IS NULL AND l.name_key IS NOT NULL
+        ),
+        found AS (
+            SELECT w.unique_id, w.pri, o.cluster, o.holder, left(w.k, 1) AS kind
+            FROM wanted w JOIN owner o USING (k)
+            JOIN lab l ON l.unique_id = w.unique_id JOIN lab r ON r.unique_id = o.holder
+            WHERE w.pri > 2 OR NOT coalesce(l.person_name AND r.person_name, false)
+               OR {COMPATIBLE_NAMES}
+        )
+        SELECT unique_id AS profile_id, arg_min(holder, pri) AS holder,
+               arg_min(cluster, pri) AS cluster, arg_min(kind, pri) AS kind
+        FROM found GROUP BY unique_id
+        """
+    )
+    return int(con.execute(f"SELECT count(*) FROM {ATTACH}").fetchall()[0][0])

@@ -25,7 +25,13 @@ from docket.resolve.cluster import DETERMINISTIC as KIND_DET
 from docket.resolve.cluster import MODEL as KIND_MODEL
 from docket.resolve.cluster import MUST as KIND_MUST
 from docket.resolve.cluster import Edges, cluster
-from docket.resolve.deterministic import DETERMINISTIC, build_deterministic
+from docket.resolve.deterministic import (
+    ATTACH,
+    ATTACH_RULES,
+    DETERMINISTIC,
+    attach_contacts,
+    build_deterministic,
+)
 from docket.resolve.ids import (
     ASSIGN,
     NEW_ENTITIES,
@@ -70,6 +76,7 @@ class ResolveSummary:
     refused_cannot_link: int = 0
     refused_id_conflict: int = 0
     refused_weak_chain: int = 0
+    attached_contacts: int = 0  # contact records attached after clustering (phone, e-mail, name)
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -265,11 +272,27 @@ def _cluster(con: duckdb.DuckDBPyConnection, s: ResolveSummary) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE _rs_labels AS SELECT * FROM _labels_arrow")
     con.unregister("_labels_arrow")
     con.execute(
+        """CREATE OR REPLACE TEMP TABLE _rs_plabels AS
+           SELECT k.profile_id, l.cluster FROM _rs_nodes k JOIN _rs_labels l USING (node)"""
+    )
+    s.attached_contacts = attach_contacts(con, "_rs_plabels")
+    rules = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in ATTACH_RULES.items())
+    con.execute(
+        f"""INSERT INTO {DETERMINISTIC}
+            SELECT least(profile_id, holder), greatest(profile_id, holder), CASE kind {rules} END
+            FROM {ATTACH}"""
+    )
+    con.execute(
+        f"""INSERT INTO {CANDIDATES}
+            SELECT profile_id_l, profile_id_r, -1 FROM {DETERMINISTIC}
+            ANTI JOIN {CANDIDATES} USING (profile_id_l, profile_id_r)"""
+    )
+    con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {ASSIGN} AS
-        SELECT m.mention_id, l.cluster
-        FROM {MEMBERS} m JOIN _rs_nodes k ON k.profile_id = m.profile_id
-        JOIN _rs_labels l ON l.node = k.node
+        SELECT m.mention_id, coalesce(a.cluster, l.cluster) AS cluster
+        FROM {MEMBERS} m JOIN _rs_plabels l ON l.profile_id = m.profile_id
+        LEFT JOIN {ATTACH} a ON a.profile_id = m.profile_id
         """
     )
 
