@@ -7,8 +7,8 @@ DateOfBirthComparison, EmailComparison, Jaro-Winkler on the address, ExactMatch 
 term-frequency adjustment) on region, ExactMatch on phone and on the identity numbers the data
 carries; blocking on name pairs, name + date of birth and the exact identifiers
 (a rule that alone would generate more than max(1e6, 20 per record) comparisons is
-left out, as the blocking tutorial teaches to check; an EM rule that large is
-sampled down to that many pairs with Splink's own `max_pairs`);
+left out, as the blocking tutorial teaches to check; an EM rule that large, or over
+1e7 pairs, is sampled down with Splink's own `max_pairs`);
 the prior from deterministic rules at a guessed recall of 0.7; u from 1e7 random
 pairs; m by EM on `first_name, surname` and on `dob` (without term frequencies, as the
 50k-synthetic demo does); connected components at a
@@ -35,6 +35,7 @@ from docket.errors import ResolveError
 __all__ = ["BASELINE_THRESHOLD", "BaselineResult", "run_baseline"]
 
 BASELINE_THRESHOLD = 0.9  # match probability at which pairs are clustered
+EM_MAX_PAIRS = 1e7  # an EM rule with more pairs is sampled (Splink's max_pairs)
 
 # Tutorial column name ← mentions column.
 _COLUMNS = {
@@ -222,9 +223,9 @@ def run_baseline(
     t0 = time.perf_counter()
     em_sampled: list[str] = []
     em_rules = [r for r in [("first_name", "surname"), ("dob",)] if all(map(has, r))]
-    limit = _limit(n, max_pairs_per_rule)
+    limit = min(_limit(n, max_pairs_per_rule), EM_MAX_PAIRS)
     for r in em_rules or [rules[0]]:
-        # A rule larger than the blocking limit is sampled down with Splink's own max_pairs.
+        # A rule larger than that is sampled down with Splink's own max_pairs.
         big = _pair_count(con, r) > limit
         linker.training.estimate_parameters_using_expectation_maximisation(
             block_on(*r), estimate_without_term_frequencies=True, max_pairs=limit if big else None
