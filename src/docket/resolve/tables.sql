@@ -4,7 +4,7 @@
 -- judgements, entity_redirects and resolve_models are append-only.
 
 CREATE TABLE IF NOT EXISTS entities (
-    entity_id      VARCHAR PRIMARY KEY,  -- 'P' + 12 hex of sha256(anchor)
+    entity_id      VARCHAR NOT NULL,     -- 'P' + 12 hex of sha256(anchor); unique
     anchor_kind    VARCHAR NOT NULL,     -- id_number | passport | phone_name | mention
     anchor_value   VARCHAR NOT NULL,
     mention_count  BIGINT NOT NULL,
@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS entities (
 );
 
 CREATE TABLE IF NOT EXISTS entity_mentions (
-    mention_id  VARCHAR PRIMARY KEY,
+    mention_id  VARCHAR NOT NULL,        -- unique
     entity_id   VARCHAR NOT NULL
 );
 
@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS entity_redirects (
 -- Identical normalised mentions are collapsed into one profile (keyed by its smallest
 -- mention_id) before comparison; each mention names its profile.
 CREATE TABLE IF NOT EXISTS resolve_profiles (
-    mention_id  VARCHAR PRIMARY KEY,
+    mention_id  VARCHAR NOT NULL,        -- unique
     profile_id  VARCHAR NOT NULL
 );
 
