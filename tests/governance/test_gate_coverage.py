@@ -43,7 +43,7 @@ COMMANDS = {
     "user list": ADMIN,
     "ingest": ADMIN,
     "sources": ADMIN,
-    "quarantine": ADMIN,  # NB shows rejected raw rows to admins (see sources/cli.py)
+    "quarantine": ADMIN,  # where and why rows were rejected, never their values
     "resolve": ADMIN,
     "purge": ADMIN,
     "case open": WRITE,
@@ -62,6 +62,7 @@ COMMANDS = {
     "watchlist list": READ,
     "export mentions": READ,
     "export entities": READ,
+    "export quarantine": READ,
     "explain": READ,
     "audit show": OVERSIGHT,
     "report subject": OVERSIGHT,
@@ -79,7 +80,7 @@ WRITERS = {
     "resolve.judgements.to_mention": "alteration, inside `docket judge` (case member)",
     "resolve.judgements.latest": "judgements for resolution (combination)",
     "resolve.profiles.build_profiles": "combination, inside `docket resolve` (admin)",
-    "sources.cli.quarantine": "admin diagnostic of rejected rows, audited",
+    "sources.cli.quarantine": "admin diagnostic: row numbers and problems, no values; audited",
     "sources.export.mentions_query": "builds SQL text; run through a PersonData handle",
 }
 _PERSON_TABLE = re.compile(

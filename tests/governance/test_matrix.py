@@ -70,6 +70,7 @@ MATRIX: dict[str, tuple[Argv, set[str]]] = {
     "watchlist list": (lambda c: ["watchlist", "list"], READERS_IN_CASE),
     "export mentions": (lambda c: ["export", "mentions", "--format", "csv"], READERS_IN_CASE),
     "export entities": (lambda c: ["export", "entities"], READERS_IN_CASE),
+    "export quarantine": (lambda c: ["export", "quarantine"], READERS_IN_CASE),
     # case work
     "case open": (
         lambda c: ["case", "open", "T", "--basis", "fraud", "--ref", "R"],

@@ -64,8 +64,13 @@ def test_admin_ingests_a_folder_and_sees_counts(
 
     r = cli("quarantine", "guests", env=governed.env("admin"))
     assert r.code == 0, r.stderr
+    assert "bad date in dob" in r.stdout
+    assert "bad-date" not in r.stdout and "Li [Na]" not in r.stdout  # admin sees no values
+
+    r = cli("export", "quarantine", "guests", env=governed.env("analyst"))
+    assert r.code == 0, r.stderr
     assert "bad date in dob: bad-date" in r.stdout
-    assert '"name":"Li [Na]"' in r.stdout  # raw row shown as delivered, not as rich markup
+    assert '""name"":""Li [Na]""' in r.stdout  # raw row as delivered, CSV-quoted
 
 
 def test_ingest_of_nothing_recognised_fails_clearly(

@@ -1,10 +1,12 @@
 """`docket ingest`, `docket sources`, `docket quarantine`, `docket export mentions`.
 
 Ingest and source administration run as audited operations for the admin role.
-Quarantined rows hold raw person data as delivered, so `docket quarantine` is
-shown only to an admin (who manages sources and must be able to fix them) and
-every showing is audited with the rows' count. Exports are disclosures of person
-data: they need --case and --why and go through the person-data gate.
+Quarantined rows hold raw person data as delivered. An admin manages sources
+but reads no person data, so `docket quarantine` (admin, audited) shows where
+and why rows were rejected — source, file, row number, the problem — never the
+values. The raw rows are person data: `docket export quarantine` gives them to
+an analyst or supervisor through the person-data gate (case, justification,
+audit), like every export.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from rich.table import Table
 
 from docket import settings
 from docket.errors import DocketError
+from docket.governance import inputs
 from docket.governance.gate import operation, person_data
-from docket.sources.export import FORMATS, export_mentions
+from docket.sources.export import FORMATS, export_mentions, export_quarantine
 from docket.sources.ingest import FileResult, ingest_file, mappings_for, plan_files
 from docket.sources.mapping import SourceMapping
 from docket.store.db import connect
@@ -201,8 +204,12 @@ def quarantine(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Rows to show.")] = 50,
     db: DbOption = None,
 ) -> None:
-    """Show rejected rows with their reasons (admin only: they hold raw person data; audited)."""
+    """Show where and why rows were rejected, without their values (admin; audited).
+
+    The raw rows are person data: `docket export quarantine --case --why` shows them.
+    """
     _out = _console()
+    source = inputs.optional_text("source", source, limit=200)
     con = connect(db)
     where, args = ("WHERE source = ?", [source]) if source else ("", [])
     try:
@@ -219,7 +226,8 @@ def quarantine(
                 args,
             ).fetchall()
             rows = cur.execute(
-                "SELECT source, file, row_number, reason, raw FROM quarantine "
+                "SELECT source, file, row_number, regexp_extract(reason, '^[^:]*') "
+                "FROM quarantine "
                 f"{where} ORDER BY source, file, row_number LIMIT {int(limit)}",
                 args,
             ).fetchall()
@@ -233,13 +241,50 @@ def quarantine(
         summary.add_row(escape(s), escape(why.strip()), f"{n:,}")
     _out.print(summary)
     table = Table(title=f"quarantine: {len(rows)} of {total:,} rows")
-    for col in ("source", "file", "row", "reason", "raw"):
+    for col in ("source", "file", "row", "problem"):
         table.add_column(col, overflow="fold")
-    for s, f, n, reason, raw in rows:
-        table.add_row(
-            escape(s), escape(Path(f).name), str(n), escape(reason), escape((raw or "")[:160])
-        )
+    for s, f, n, problem in rows:
+        table.add_row(escape(s), escape(Path(f).name), str(n), escape(problem.strip()))
     _out.print(table)
+    if rows:
+        _out.print(
+            "values are person data: an analyst sees them with "
+            "`docket export quarantine [SOURCE] --case ID --why TEXT`",
+            soft_wrap=True,
+        )
+
+
+@export_app.command("quarantine")
+def export_quarantine_cmd(
+    source: Annotated[str | None, typer.Argument(help="Only this source (mapping name).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output CSV file (default: stdout).")
+    ] = None,
+    case: Annotated[
+        str | None, typer.Option("--case", help="Case id (default: $DOCKET_CASE).")
+    ] = None,
+    why: Annotated[
+        str | None, typer.Option("--why", help="Justification (default: $DOCKET_WHY).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Export rejected rows as delivered, with their reasons (person data: case and why)."""
+    source = inputs.optional_text("source", source, limit=200)
+    con = connect(db)
+    try:
+        with person_data(
+            con,
+            action="export.quarantine",
+            case=case or settings.env("CASE"),
+            why=why or settings.env("WHY"),
+            objects=[source] if source else [],
+            params={"source": source, "out": None if out is None else str(out)},
+        ) as pd:
+            pd.result_count = export_quarantine(pd, out, source)
+    finally:
+        con.close()
+    if out is not None:
+        _console(stderr=True).print(f"{pd.result_count:,} rows written to {out}", highlight=False)
 
 
 @export_app.command("mentions")

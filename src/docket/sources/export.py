@@ -129,3 +129,25 @@ def export_mentions(pd: PersonData, fmt: str, out: Path | None = None) -> int:
         finally:
             writer.close()
     return n
+
+
+@read_path("export.quarantine")
+def export_quarantine(pd: PersonData, out: Path | None = None, source: str | None = None) -> int:
+    """Write rejected rows as delivered (raw) with their reasons, as CSV. Returns rows."""
+    where, args = ("WHERE source = ?", [source]) if source else ("", [])
+    cur = pd.sql(
+        "SELECT source, file, row_number, reason, raw FROM quarantine "
+        f"{where} ORDER BY source, file, row_number",
+        args,
+    )
+    reader = _reader(cur)
+    n = 0
+    with _sink(out) as sink:
+        writer = pacsv.CSVWriter(sink, reader.schema)
+        try:
+            for batch in reader:
+                writer.write_batch(batch)
+                n += batch.num_rows
+        finally:
+            writer.close()
+    return n
