@@ -331,10 +331,12 @@ class _Compiler:
         out = []
         for h in self.m.holdings:
             t = self._tid(h.asset)
+            mid = f"{self.src} || ':' || __rk"
             out.append(
                 "INSERT INTO holdings (mention_id, thing_id, relation, source, record_key) "
-                f"SELECT {self.src} || ':' || __rk, {t}, {lit(h.relation)}, {self.src}, __rk "
-                f"FROM {NORM} WHERE __reason IS NULL AND {t} IS NOT NULL ON CONFLICT DO NOTHING"
+                f"SELECT {mid}, {t}, {lit(h.relation)}, {self.src}, __rk "
+                f"FROM {NORM} WHERE __reason IS NULL AND {t} IS NOT NULL AND NOT EXISTS "
+                f"(SELECT 1 FROM holdings h WHERE h.mention_id = {mid} AND h.thing_id = {t})"
             )
         return out
 

@@ -2,7 +2,8 @@
 
 Per file: stage (DuckDB reader), normalise (one set-based SELECT), quarantine
 the rows that fail, insert canonical rows, record the source row — all inside
-one transaction, so a crash leaves nothing of the file visible. A file already
+one transaction, so a crash leaves nothing of the file visible (committed files are
+durable in the WAL; the checkpoint into the store file happens once, at close). A file already
 loaded (same source, same SHA-256) is skipped; a new version of a source's file
 replaces the earlier rows with the same record keys.
 """
@@ -101,6 +102,17 @@ def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f'DROP TABLE IF EXISTS temp."{t}"')
 
 
+# DuckDB checkpoints when a commit leaves the WAL above this; per file that rewrote the
+# store's growing tables again and again. Ingest defers it to closing the store (or an
+# explicit CHECKPOINT): once per `docket ingest`, not once per file.
+_CHECKPOINT_THRESHOLD = "64GiB"
+
+
+def defer_checkpoints(con: duckdb.DuckDBPyConnection) -> None:
+    """Let the WAL grow until the store is closed instead of checkpointing per file."""
+    con.execute(f"SET checkpoint_threshold = '{_CHECKPOINT_THRESHOLD}'")
+
+
 def _one(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(con.execute(sql).fetchall()[0][0])
 
@@ -123,6 +135,7 @@ def ingest_file(
     if done:
         return FileResult(m.name, str(path), sha, "skipped")
     install_normalizers(con)
+    defer_checkpoints(con)
     types = normalizer_types(con)
     result = FileResult(m.name, str(path), sha, "loaded")
     had_rows = _one(con, f"SELECT count(*) FROM sources WHERE source = '{_q(m.name)}'") > 0

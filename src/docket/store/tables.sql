@@ -25,9 +25,13 @@ CREATE TABLE IF NOT EXISTS quarantine (
     loaded_at   TIMESTAMPTZ NOT NULL
 );
 
+-- No PRIMARY KEY on mentions, things, holdings, events: ingest keeps their keys unique
+-- (record keys deduplicated per file, replaced per source, things inserted when missing) and
+-- the ART index upkeep made bulk inserts and commits several times slower.
+
 -- One row per person-mention in any record. Normalised columns are NULL when absent or invalid.
 CREATE TABLE IF NOT EXISTS mentions (
-    mention_id     VARCHAR PRIMARY KEY,  -- '<source>:<record_key>'
+    mention_id     VARCHAR NOT NULL,     -- '<source>:<record_key>', unique
     source         VARCHAR NOT NULL,
     record_key     VARCHAR NOT NULL,
     file_sha256    VARCHAR NOT NULL,
@@ -54,7 +58,7 @@ CREATE TABLE IF NOT EXISTS mentions (
 
 -- Phones, accounts, vehicles, social accounts, places. One row per thing (deduplicated on thing_id).
 CREATE TABLE IF NOT EXISTS things (
-    thing_id    VARCHAR PRIMARY KEY,     -- '<Kind>:<normalised key>', e.g. 'Phone:+8613812345678'
+    thing_id    VARCHAR NOT NULL,        -- unique; '<Kind>:<normalised key>', e.g. 'Phone:+8613812345678'
     kind        VARCHAR NOT NULL,        -- a thing kind of the model (Hotel, CellTower, …)
     key         VARCHAR NOT NULL,
     name        VARCHAR,
@@ -72,12 +76,11 @@ CREATE TABLE IF NOT EXISTS holdings (
     thing_id    VARCHAR NOT NULL,
     relation    VARCHAR NOT NULL,        -- a relation kind of the model ('Holding')
     source      VARCHAR NOT NULL,
-    record_key  VARCHAR NOT NULL,
-    PRIMARY KEY (mention_id, thing_id)
+    record_key  VARCHAR NOT NULL         -- (mention_id, thing_id) unique
 );
 
 CREATE TABLE IF NOT EXISTS events (
-    event_id    VARCHAR PRIMARY KEY,     -- '<source>:<record_key>'
+    event_id    VARCHAR NOT NULL,        -- '<source>:<record_key>', unique
     kind        VARCHAR NOT NULL,        -- an event kind of the model
     start_at    TIMESTAMPTZ,
     end_at      TIMESTAMPTZ,
