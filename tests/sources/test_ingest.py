@@ -122,6 +122,34 @@ def test_a_new_version_of_a_file_replaces_rows_with_the_same_keys(
     assert names == [("Corrected Name",)]
 
 
+def test_keys_stay_unique_across_new_versions_of_a_file(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # the store has no key constraints on these tables: ingest itself keeps keys unique
+    body = {
+        **PEOPLE,
+        "person": {**PEOPLE["person"], "phone": "tel"},  # type: ignore[dict-item]
+        "things": [{"id": "phone", "kind": "Phone", "key": "tel"}],
+        "holdings": [{"asset": "phone"}],
+    }
+    mapping = write_mapping(tmp_path, body)
+    data = tmp_path / "people.csv"
+    head = "id,full_name,dob,street,tel\n"
+    data.write_text(head + "A,Ann Bee,1980-01-01,,13812345678\nB,Bo Cee,1981-01-01,,13912345678\n")
+    ingest(con, data, mapping)
+    data.write_text(head + "A,Ann Bee,1980-01-01,,13812345678\nB,Bo Cee,1981-01-01,,13700000000\n")
+    ingest(con, data, mapping)
+    assert count(con, "mentions") == 2
+    assert count(con, "things") == 3  # both of B's phones are things; A's is one
+    held = con.execute("SELECT record_key, thing_id FROM holdings ORDER BY 1").fetchall()
+    assert held == [("A", "Phone:+8613812345678"), ("B", "Phone:+8613700000000")]
+    for table, key in (("mentions", "mention_id"), ("things", "thing_id")):
+        dupes = con.execute(f"SELECT count(*) - count(DISTINCT {key}) FROM {table}").fetchall()[0][
+            0
+        ]
+        assert dupes == 0, table
+
+
 def test_a_crash_midway_leaves_nothing_of_the_file(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
