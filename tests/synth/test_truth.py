@@ -104,6 +104,16 @@ def test_the_promised_noise_is_there(world: SynthSummary) -> None:
     assert any(" " in r["PAX_NAME"] for r in air)
     social = read_source(world.out, "social_accounts")
     assert any(r["display_name"] and r["display_name"][0].isascii() for r in social)
+    # real-name registration: every account is bound to one of its holder's own phones
+    holders = [truth[ms["social_accounts", r["account_id"]]] for r in social]
+    assert all(
+        r["phone"] and r["phone"].removeprefix("+86") in {str(p) for p in h["phones"]}
+        for r, h in zip(social, holders, strict=True)
+    )
+    assert any(
+        r["phone"][3:] in {str(p) for p in h["phones_registered_by_relative"]}
+        for r, h in zip(social, holders, strict=True)
+    ), "some accounts bound to a phone registered under a relative"
 
 
 def test_surname_frequencies_look_chinese() -> None:

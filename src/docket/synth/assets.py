@@ -200,11 +200,17 @@ class Socials:
     number: np.ndarray  # per platform unique
     registered: np.ndarray  # datetime64[s]
     mode: np.ndarray  # display name: 0 Hanzi name, 1 pinyin, 2 nickname
+    phone: np.ndarray  # bound phone index (into Phones), one the holder uses
 
 
-def socials(rng: np.random.Generator, pop: Population, start: np.datetime64) -> Socials:
-    """From 14: 85% have an account, some several."""
-    holder = _expand(rng, pop.age >= 14, 0.85, (0.25, 0.05))
+def socials(rng: np.random.Generator, pop: Population, start: np.datetime64, ph: Phones) -> Socials:
+    """From 14, people with a phone: 85% have an account, some several.
+
+    Real-name registration (Cybersecurity Law art. 24) binds every account to a mobile
+    number: one of the holder's own phones, so it is registered under a household member
+    exactly as often as the phones people use are.
+    """
+    holder = _expand(rng, (pop.age >= 14) & (ph.user.count > 0), 0.85, (0.25, 0.05))
     h = _holdings(pop.n, holder)
     k = len(h.holder)
     platform = rng.choice(len(PLATFORMS), k, p=[0.35, 0.3, 0.2, 0.15])
@@ -212,7 +218,7 @@ def socials(rng: np.random.Generator, pop: Population, start: np.datetime64) -> 
     secs = (rng.random(k) * 8 * 365 * 86400).astype(np.int64)
     registered = start.astype("datetime64[s]") - secs.astype("timedelta64[s]")
     mode = rng.choice(3, k, p=[0.4, 0.25, 0.35])
-    return Socials(h, platform, number, registered, mode)
+    return Socials(h, platform, number, registered, mode, ph.user.pick(rng, h.holder))
 
 
 __all__ = ["HEAD", "Accounts", "Holdings", "Phones", "Socials", "Vehicles"]

@@ -163,7 +163,7 @@ def social_accounts(
     start: np.datetime64,
     noise: NoiseConfig,
 ) -> r.Source:
-    """Registrations only: platform, handle, display name, linked phone or e-mail."""
+    """Registrations only: platform, handle, display name, bound phone, optional e-mail."""
     holder = so.holder.holder
     n = len(holder)
     s, g1, g2 = pop.s[holder], pop.g1[holder], pop.g2[holder]
@@ -173,8 +173,7 @@ def social_accounts(
     display = pc.if_else(
         pa.array(so.mode == 0), hanzi, pc.if_else(pa.array(so.mode == 1), latin, nick)
     )
-    primary = np.where(ph.user.count[holder] > 0, ph.user.start[holder], -1)
-    phone_raw = r.phone_strings(rng, ph.number, primary, noise, False, 0.2)
+    phone_raw = r.phone_strings(rng, ph.number, so.phone, noise, False, 0.0)  # never null
     phone = pc.binary_join_element_wise("+86", phone_raw, "")
     mail = pc.take(email, pa.array(holder))
     mail = pc.if_else(pa.array(rng.random(n) < 0.6), mail, pa.scalar(None, pa.string()))

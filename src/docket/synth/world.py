@@ -97,7 +97,7 @@ def generate(
     ph = assets.phones(rng(4), pop, day0, noise)
     acc = assets.accounts(rng(5), pop, day0)
     veh = assets.vehicles(rng(6), pop, day0)
-    so = assets.socials(rng(7), pop, day0)
+    so = assets.socials(rng(7), pop, day0, ph)
     email = sp.emails(rng(8), pop)
     say("trips", 2, len(STAGES))
     mv = movement.trips(rng(9), pop, days)
