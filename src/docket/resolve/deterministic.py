@@ -2,18 +2,23 @@
 
 Two profiles are linked without scoring when they carry the same *valid* resident
 ID number (GB 11643 check digit and date valid), or the same passport number, and
-their names are compatible: either name missing, the same Hanzi, or — when one
-side has no Hanzi — the same syllables in any order (name_key) or pinyin
-Jaro-Winkler >= 0.95 with the same initials. Two different Hanzi names (a
-relative's ID used under another name, a homophone) are not linked here; the
-probabilistic model decides them.
+their names are compatible: either name missing, the same Hanzi, the same
+syllables in any order (name_key: a homophone 荪 for 孙 included) or — when one
+side has no Hanzi — pinyin Jaro-Winkler >= 0.95 with the same initials. Two
+names that sound different (a relative's ID used under another name, a
+look-alike character) are not linked here; the probabilistic model decides them.
 
 Contact records (a phone or e-mail but no ID number, passport or date of birth,
 like a social-media registration) left alone by clustering are attached
 afterwards (`attach_contacts`) to the one entity that holds their phone, else
-their e-mail — when their name is an alias ('Sunny') or compatible — else,
-for a real name, to the one entity bearing exactly that name. A phone held by
-several entities (a household line) attaches nothing.
+their e-mail — when their name is compatible, sounds the same (name_key), or is
+no evidence of another person: an alias ('Sunny'), or a name that no record with
+an ID, passport or birth date bears ('南山南', 'momo' look like names but belong
+to nobody) — else, for a real name, to the one entity bearing exactly that name.
+A phone held by several entities (a household line) attaches nothing; a real name
+known to belong to someone else keeps a relative's phone from attaching, and a
+record without name evidence does not attach by an entity's second phone that
+only one of its records shows (a child's line in a parent's name).
 """
 
 from __future__ import annotations
@@ -28,8 +33,7 @@ DETERMINISTIC = "_rs_deterministic"
 COMPATIBLE_NAMES = """(
     l.name_pinyin IS NULL OR r.name_pinyin IS NULL
     OR l.name_hanzi = r.name_hanzi
-    OR (l.name_key = r.name_key
-        AND (l.name_hanzi IS NULL OR r.name_hanzi IS NULL))
+    OR l.name_key = r.name_key
     OR ((l.name_hanzi IS NULL OR r.name_hanzi IS NULL) AND l.initials = r.initials
         AND jaro_winkler_similarity(l.name_pinyin, r.name_pinyin) >= 0.95)
 )"""
@@ -81,20 +85,27 @@ def attach_contacts(con: duckdb.DuckDBPyConnection, labels: str) -> int:
             FROM {PROFILES} p JOIN {labels} b ON b.profile_id = p.unique_id
         ),
         keyed AS (  -- the keys of entities that are not lone contact records
-            SELECT 'p' || phone AS k, cluster, unique_id, name_hanzi, name_pinyin, name_key,
+            SELECT 'p' || phone AS k, cluster, unique_id, n_mentions, name_hanzi,
+                   name_pinyin, name_key,
                    initials, person_name FROM lab WHERE phone IS NOT NULL AND NOT contact_only
-            UNION ALL SELECT 'e' || email, cluster, unique_id, name_hanzi, name_pinyin, name_key,
+            UNION ALL SELECT 'e' || email, cluster, unique_id, n_mentions, name_hanzi,
+                   name_pinyin, name_key,
                    initials, person_name FROM lab WHERE email IS NOT NULL AND NOT contact_only
-            UNION ALL SELECT 'h' || name_hanzi, cluster, unique_id, name_hanzi, name_pinyin,
-                   name_key, initials, person_name FROM lab
+            UNION ALL SELECT 'h' || name_hanzi, cluster, unique_id, n_mentions, name_hanzi,
+                   name_pinyin, name_key, initials, person_name FROM lab
                    WHERE name_hanzi IS NOT NULL AND NOT contact_only
-            UNION ALL SELECT 'k' || name_key, cluster, unique_id, name_hanzi, name_pinyin,
-                   name_key, initials, person_name FROM lab
+            UNION ALL SELECT 'k' || name_key, cluster, unique_id, n_mentions, name_hanzi,
+                   name_pinyin, name_key, initials, person_name FROM lab
                    WHERE name_key IS NOT NULL AND NOT contact_only
         ),
         owner AS (
-            SELECT k, any_value(cluster) AS cluster, min(unique_id) AS holder FROM keyed
+            SELECT k, any_value(cluster) AS cluster, min(unique_id) AS holder,
+                   sum(n_mentions) AS seen FROM keyed
             GROUP BY k HAVING count(DISTINCT cluster) = 1
+        ),
+        phones AS (
+            SELECT cluster, count(DISTINCT phone) AS n FROM lab
+            WHERE phone IS NOT NULL AND NOT contact_only GROUP BY cluster
         ),
         lone AS (
             SELECT * FROM lab WHERE contacts_only
@@ -109,12 +120,21 @@ def attach_contacts(con: duckdb.DuckDBPyConnection, labels: str) -> int:
             UNION ALL SELECT l.unique_id, 4, 'k' || l.name_key FROM lone l
                       WHERE l.person_name AND l.name_hanzi IS NULL AND l.name_key IS NOT NULL
         ),
+        known AS (  -- names some identity-bearing record carries
+            SELECT 'h' || name_hanzi AS k FROM lab WHERE name_hanzi IS NOT NULL AND NOT contact_only
+            UNION SELECT 'k' || name_key FROM lab WHERE name_key IS NOT NULL AND NOT contact_only
+        ),
         found AS (
             SELECT w.unique_id, w.pri, o.cluster, o.holder, left(w.k, 1) AS kind
-            FROM wanted w JOIN owner o USING (k)
+            FROM wanted w JOIN owner o USING (k) LEFT JOIN phones ph ON ph.cluster = o.cluster
             JOIN lab l ON l.unique_id = w.unique_id JOIN lab r ON r.unique_id = o.holder
-            WHERE w.pri > 2 OR NOT coalesce(l.person_name AND r.person_name, false)
-               OR {COMPATIBLE_NAMES}
+            WHERE w.pri > 2 OR {COMPATIBLE_NAMES}
+               OR ((NOT coalesce(l.person_name AND r.person_name, false)
+                    OR NOT EXISTS (SELECT 1 FROM known n
+                                   WHERE n.k IN ('h' || l.name_hanzi, 'k' || l.name_key)))
+                   -- without name evidence, not on a second phone seen once (a child's line
+                   -- in a parent's name)
+                   AND NOT (w.pri = 1 AND o.seen = 1 AND coalesce(ph.n, 0) >= 2))
         )
         SELECT unique_id AS profile_id, arg_min(holder, pri) AS holder,
                arg_min(cluster, pri) AS cluster, arg_min(kind, pri) AS kind

@@ -165,7 +165,8 @@ def _score(q: Query, ex: Explanation) -> None:
     for mid in (ex.mention_l, ex.mention_r):
         row = q(
             f"SELECT mention_id AS unique_id, {cols}, year(birth_date) AS birth_year, "
-            f"{person_name_sql()} AS person_name FROM mentions WHERE mention_id = ?",
+            f"({person_name_sql()} OR id_number IS NOT NULL OR passport IS NOT NULL "
+            "OR birth_date IS NOT NULL) AS person_name FROM mentions WHERE mention_id = ?",
             [mid],
         )
         names = ["unique_id", *COMPARED_COLUMNS, "birth_year", "person_name"]

@@ -71,10 +71,11 @@ def build_profiles(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
         SELECT min(mention_id) AS unique_id, count(*) AS n_mentions,
                {", ".join(f"any_value({c}) AS {c}" for c in COMPARED_COLUMNS)},
                year(any_value(birth_date)) AS birth_year,
-               -- a one-word Latin name is an alias only on a contact record ('Sunny')
+               -- an alias ('Sunny', '奔跑的蜗牛') only on a contact record: a name next to an
+               -- ID, passport or birth date is a person's, even with a homophone surname (荪)
                {person_name_sql("any_value(name_hanzi)", "any_value(name_pinyin)")}
-                   OR (any_value(name_hanzi) IS NULL AND (any_value(id_number) IS NOT NULL
-                       OR any_value(passport) IS NOT NULL OR any_value(birth_date) IS NOT NULL))
+                   OR (any_value(id_number) IS NOT NULL
+                       OR any_value(passport) IS NOT NULL OR any_value(birth_date) IS NOT NULL)
                    AS person_name,
                any_value(id_number) IS NULL AND any_value(passport) IS NULL
                    AND any_value(birth_date) IS NULL AS contact_only
