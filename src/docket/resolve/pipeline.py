@@ -140,7 +140,7 @@ def _run(con: duckdb.DuckDBPyConnection, retrain: bool, s: ResolveSummary, st: _
         s.comparisons, s.skipped_block_keys = report.comparisons, report.skipped_keys
     with st.stage("deterministic links"):
         s.deterministic_links = build_deterministic(con)
-    mem = new_memory_connection()
+    mem = new_memory_connection(con)
     try:
         with st.stage("model"):
             copy_profiles(con, mem)
@@ -328,6 +328,23 @@ def _evidence(con: duckdb.DuckDBPyConnection, settings: dict[str, Any], version:
     return int(con.execute("SELECT count(*) FROM _rs_evidence").fetchall()[0][0])
 
 
+# Tables each resolve replaces as a whole.
+REPLACED = ("entities", "entity_mentions", "match_evidence", "resolve_pairs", "resolve_profiles")
+
+
+def _recreate(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Empty `table` by dropping and re-creating it from its own DDL (inside the caller's
+    transaction). DELETE of every row made the COMMIT take 19 s at 470k mentions (the
+    checkpoint rewrites each deleted row group); DROP + CREATE commits in under 1 s."""
+    ddl = con.execute(
+        "SELECT sql FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = ? AND NOT temporary",
+        [table],
+    ).fetchall()[0][0]
+    con.execute(f"DROP TABLE main.{table}")
+    con.execute(str(ddl))
+
+
 def _swap(
     con: duckdb.DuckDBPyConnection,
     s: ResolveSummary,
@@ -340,14 +357,8 @@ def _swap(
             s.model_version = model_mod.store(
                 con, new_model[0], origin=new_model[1], profiles=s.profiles
             )
-        for table in (
-            "entities",
-            "entity_mentions",
-            "match_evidence",
-            "resolve_pairs",
-            "resolve_profiles",
-        ):
-            con.execute(f"DELETE FROM {table}")
+        for table in REPLACED:
+            _recreate(con, table)
         con.execute(f"INSERT INTO entities SELECT * FROM {NEW_ENTITIES}")
         con.execute(f"INSERT INTO entity_mentions SELECT * FROM {NEW_MEMBERS}")
         con.execute("INSERT INTO match_evidence SELECT * FROM _rs_evidence")

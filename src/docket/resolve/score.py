@@ -50,11 +50,36 @@ def evidence_sql(settings: dict[str, Any], prefix: str = "") -> str:
     return "[" + ", ".join(items) + "]"
 
 
-def new_memory_connection() -> duckdb.DuckDBPyConnection:
-    """A private in-memory DuckDB for Splink, sized to the machine."""
+def new_memory_connection(
+    like: duckdb.DuckDBPyConnection | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """A private in-memory DuckDB for Splink. With `like`, it takes that connection's
+    memory_limit and temp_directory, so it spills to disk instead of growing past the
+    budget the store was given (left at DuckDB's default of 80% of RAM, the two
+    databases together outgrew 8 GB at a million people)."""
     mem = duckdb.connect(":memory:")
     mem.execute("SET preserve_insertion_order = false")
+    if like is not None:
+        limit, temp = like.execute(
+            "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+        ).fetchall()[0]
+        mem.execute(f"SET memory_limit = '{limit}'")
+        if temp:
+            mem.execute(f"SET temp_directory = '{str(temp).replace(chr(39), chr(39) * 2)}'")
     return mem
+
+
+def _transfer(
+    src: duckdb.DuckDBPyConnection, sql: str, dst: duckdb.DuckDBPyConnection, create: str
+) -> None:
+    """`create` (CREATE ... AS SELECT * FROM _transfer) in `dst` over `sql`'s result in
+    `src`, streamed as Arrow record batches rather than one whole Arrow table."""
+    reader = src.sql(sql).to_arrow_reader(batch_size=1_000_000)
+    dst.register("_transfer", reader)
+    try:
+        dst.execute(create)
+    finally:
+        dst.unregister("_transfer")
 
 
 def drop_splink_tables(mem: duckdb.DuckDBPyConnection) -> None:
@@ -68,10 +93,12 @@ def drop_splink_tables(mem: duckdb.DuckDBPyConnection) -> None:
 
 def copy_profiles(con: duckdb.DuckDBPyConnection, mem: duckdb.DuckDBPyConnection) -> None:
     """Copy the profile table into `mem` as table `profiles`."""
-    arrow = con.sql(f"SELECT * FROM {PROFILES} ORDER BY unique_id").to_arrow_table()
-    mem.register("_profiles_arrow", arrow)
-    mem.execute("CREATE OR REPLACE TABLE profiles AS SELECT * FROM _profiles_arrow")
-    mem.unregister("_profiles_arrow")
+    _transfer(
+        con,
+        f"SELECT * FROM {PROFILES} ORDER BY unique_id",
+        mem,
+        "CREATE OR REPLACE TABLE profiles AS SELECT * FROM _transfer",
+    )
 
 
 def score_candidates(
@@ -80,15 +107,15 @@ def score_candidates(
     """Score every candidate pair not already linked deterministically; return how many."""
     from splink import DuckDBAPI, Linker
 
-    pairs = con.sql(
+    _transfer(
+        con,
         f"""
         SELECT '0' AS match_key, c.profile_id_l AS join_key_l, c.profile_id_r AS join_key_r
         FROM {CANDIDATES} c ANTI JOIN {DETERMINISTIC} d USING (profile_id_l, profile_id_r)
-        """
-    ).to_arrow_table()
-    mem.register("_pairs_arrow", pairs)
-    mem.execute("CREATE OR REPLACE TABLE blocked_pairs AS SELECT * FROM _pairs_arrow")
-    mem.unregister("_pairs_arrow")
+        """,
+        mem,
+        "CREATE OR REPLACE TABLE blocked_pairs AS SELECT * FROM _transfer",
+    )
     db_api = DuckDBAPI(connection=mem)
     settings = {**settings, **_RETAIN}
     linker = Linker(db_api.register("profiles"), settings, log_level=logging.ERROR)
@@ -96,16 +123,16 @@ def score_candidates(
     predictions = linker.inference.predict(warning_mode="never")
     names = [c["output_column_name"] for c in settings["comparisons"]]
     cols = ", ".join(f"gamma_{n}, mw_{n}" for n in names)
-    arrow = mem.sql(
-        f"SELECT unique_id_l AS profile_id_l, unique_id_r AS profile_id_r, match_weight, {cols} "
-        f"FROM {predictions.physical_name}"
-    ).to_arrow_table()
-    drop_splink_tables(mem)
     mem.execute("DROP TABLE IF EXISTS blocked_pairs")
-    con.register("_scored_arrow", arrow)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {SCORED} AS SELECT * FROM _scored_arrow")
-    con.unregister("_scored_arrow")
-    return int(arrow.num_rows)
+    _transfer(
+        mem,
+        f"SELECT unique_id_l AS profile_id_l, unique_id_r AS profile_id_r, match_weight, {cols} "
+        f"FROM {predictions.physical_name}",
+        con,
+        f"CREATE OR REPLACE TEMP TABLE {SCORED} AS SELECT * FROM _transfer",
+    )
+    drop_splink_tables(mem)
+    return int(con.execute(f"SELECT count(*) FROM {SCORED}").fetchall()[0][0])
 
 
 def score_records(
