@@ -151,7 +151,7 @@ def _run(con: duckdb.DuckDBPyConnection, retrain: bool, s: ResolveSummary, st: _
             s.prior = _prior(con, s.profiles)
             scoring = {**settings, "probability_two_random_records_match": s.prior}
         with st.stage("scoring"):
-            score_candidates(con, mem, scoring)
+            score_candidates(con, mem, scoring, detail_from=LINK_WEIGHT)
     finally:
         mem.close()
     with st.stage("clustering"):

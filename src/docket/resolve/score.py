@@ -102,9 +102,17 @@ def copy_profiles(con: duckdb.DuckDBPyConnection, mem: duckdb.DuckDBPyConnection
 
 
 def score_candidates(
-    con: duckdb.DuckDBPyConnection, mem: duckdb.DuckDBPyConnection, settings: dict[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    mem: duckdb.DuckDBPyConnection,
+    settings: dict[str, Any],
+    detail_from: float | None = None,
 ) -> int:
-    """Score every candidate pair not already linked deterministically; return how many."""
+    """Score every candidate pair not already linked deterministically; return how many.
+
+    With `detail_from`, the gamma_*/mw_* columns (evidence) are kept only for pairs
+    scoring at least that match weight and are NULL below it: every pair keeps its
+    weight, but a million-person store no longer carries evidence for millions of
+    non-links."""
     from splink import DuckDBAPI, Linker
 
     _transfer(
@@ -122,7 +130,12 @@ def score_candidates(
     linker.table_management.register_blocked_pairs_for_predict(db_api.register("blocked_pairs"))
     predictions = linker.inference.predict(warning_mode="never")
     names = [c["output_column_name"] for c in settings["comparisons"]]
-    cols = ", ".join(f"gamma_{n}, mw_{n}" for n in names)
+    keep = "" if detail_from is None else f"WHEN match_weight >= {float(detail_from)!r} "
+    cols = ", ".join(
+        f"{c}_{n}" if not keep else f"CASE {keep}THEN {c}_{n} END AS {c}_{n}"
+        for n in names
+        for c in ("gamma", "mw")
+    )
     mem.execute("DROP TABLE IF EXISTS blocked_pairs")
     _transfer(
         mem,
