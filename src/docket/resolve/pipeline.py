@@ -144,11 +144,11 @@ def _run(con: duckdb.DuckDBPyConnection, retrain: bool, s: ResolveSummary, st: _
     try:
         with st.stage("model"):
             copy_profiles(con, mem)
-            settings, version, origin = _model(con, mem, retrain, s.profiles)
-            s.model_version, s.trained = version, origin == "trained"
             # the prior depends on the store's size and duplication, not on the model:
-            # estimated afresh on every run
+            # estimated afresh on every run (once: it scans every candidate pair)
             s.prior = _prior(con, s.profiles)
+            settings, version, origin = _model(con, mem, retrain, s.profiles, s.prior)
+            s.model_version, s.trained = version, origin == "trained"
             scoring = {**settings, "probability_two_random_records_match": s.prior}
         with st.stage("scoring"):
             score_candidates(con, mem, scoring, detail_from=LINK_WEIGHT)
@@ -165,7 +165,11 @@ def _run(con: duckdb.DuckDBPyConnection, retrain: bool, s: ResolveSummary, st: _
 
 
 def _model(
-    con: duckdb.DuckDBPyConnection, mem: duckdb.DuckDBPyConnection, retrain: bool, profiles: int
+    con: duckdb.DuckDBPyConnection,
+    mem: duckdb.DuckDBPyConnection,
+    retrain: bool,
+    profiles: int,
+    prior: float,
 ) -> tuple[dict[str, Any], int, str | None]:
     """(settings, version, origin of a new model to store, or None when reusing one)."""
     stored = None if retrain else model_mod.latest(con)
@@ -173,7 +177,7 @@ def _model(
     if stored is not None and not (enough and stored[2] == "default"):
         return stored[1], stored[0], None
     if enough:
-        settings, origin = train(mem, profiles, _prior(con, profiles)), "trained"
+        settings, origin = train(mem, profiles, prior), "trained"
     else:
         settings, origin = model_mod.default_settings(), "default"
     version = int(
