@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -46,6 +46,7 @@ from docket.resolve.score import (
     SCORED,
     copy_profiles,
     evidence_sql,
+    memory_limit,
     new_memory_connection,
     score_candidates,
 )
@@ -140,7 +141,11 @@ def _run(con: duckdb.DuckDBPyConnection, retrain: bool, s: ResolveSummary, st: _
         s.comparisons, s.skipped_block_keys = report.comparisons, report.skipped_keys
     with st.stage("deterministic links"):
         s.deterministic_links = build_deterministic(con)
-    mem = new_memory_connection(con)
+    # the store and Splink's private database share the store's memory budget while
+    # both are in use (each alone would take all of it: 14 GB RSS at a million people)
+    budget = memory_limit(con)
+    mem = new_memory_connection(con, share=0.5)
+    _set_limit(con, budget // 2)
     try:
         with st.stage("model"):
             copy_profiles(con, mem)
@@ -154,6 +159,7 @@ def _run(con: duckdb.DuckDBPyConnection, retrain: bool, s: ResolveSummary, st: _
             score_candidates(con, mem, scoring, detail_from=LINK_WEIGHT)
     finally:
         mem.close()
+        _set_limit(con, budget)
     with st.stage("clustering"):
         _cluster(con, s)
     with st.stage("ids and evidence"):
@@ -162,6 +168,12 @@ def _run(con: duckdb.DuckDBPyConnection, retrain: bool, s: ResolveSummary, st: _
         s.links = _evidence(con, scoring, version)
     with st.stage("write"):
         _swap(con, s, None if origin is None else (settings, origin))
+
+
+def _set_limit(con: duckdb.DuckDBPyConnection, limit: int) -> None:
+    """Set the store's memory_limit; if it cannot shrink that far now, leave it."""
+    with suppress(duckdb.Error):
+        con.execute(f"SET memory_limit = '{limit}B'")
 
 
 def _model(

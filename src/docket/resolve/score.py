@@ -50,20 +50,29 @@ def evidence_sql(settings: dict[str, Any], prefix: str = "") -> str:
     return "[" + ", ".join(items) + "]"
 
 
+_UNITS = {"B": 1, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+_UNITS |= {"BYTES": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+
+
+def memory_limit(con: duckdb.DuckDBPyConnection) -> int:
+    """The connection's DuckDB memory_limit in bytes ('7.4 GiB' → 7945689497)."""
+    text = str(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+    number, _, unit = text.strip().partition(" ")
+    return int(float(number) * _UNITS.get(unit.strip().upper() or "B", 1))
+
+
 def new_memory_connection(
-    like: duckdb.DuckDBPyConnection | None = None,
+    like: duckdb.DuckDBPyConnection | None = None, share: float = 1.0
 ) -> duckdb.DuckDBPyConnection:
-    """A private in-memory DuckDB for Splink. With `like`, it takes that connection's
-    memory_limit and temp_directory, so it spills to disk instead of growing past the
-    budget the store was given (left at DuckDB's default of 80% of RAM, the two
-    databases together outgrew 8 GB at a million people)."""
+    """A private in-memory DuckDB for Splink. With `like`, it gets `share` of that
+    connection's memory_limit and its temp_directory, so it spills to disk instead of
+    growing past the budget the store was given (left at DuckDB's default of 80% of
+    RAM, the two databases together outgrew 8 GB at a million people)."""
     mem = duckdb.connect(":memory:")
     mem.execute("SET preserve_insertion_order = false")
     if like is not None:
-        limit, temp = like.execute(
-            "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
-        ).fetchall()[0]
-        mem.execute(f"SET memory_limit = '{limit}'")
+        temp = like.execute("SELECT current_setting('temp_directory')").fetchall()[0][0]
+        mem.execute(f"SET memory_limit = '{int(memory_limit(like) * share)}B'")
         if temp:
             mem.execute(f"SET temp_directory = '{str(temp).replace(chr(39), chr(39) * 2)}'")
     return mem
