@@ -8,37 +8,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psutil
 import pyarrow as pa
 
+from bench._docs import machine, write_section
+
 SECTION = "## Governance"
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
-
-
-def machine() -> str:
-    mem = psutil.virtual_memory().total / 2**30
-    return (
-        f"{os.cpu_count()} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.machine()}, "
-        f"Python {platform.python_version()}"
-    )
-
-
-def write_section(text: str) -> None:
-    old = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    start = old.find(f"\n{SECTION}\n")
-    if start == -1:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(SECTION) + 2)
-        new = old[: start + 1] + text + (old[end:] if end != -1 else "")
-    DOCS.write_text(new if new.endswith("\n") else new + "\n", encoding="utf-8")
 
 
 def _median_ms(fn: object, repeats: int) -> float:
@@ -185,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section(SECTION, text)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -30,9 +29,9 @@ import time
 from pathlib import Path
 
 import duckdb
-import psutil
 from rich.console import Console
 
+from bench._docs import DOCS, machine, write_section
 from docket.sources.compile import LOOKUP
 from docket.sources.ingest import ingest_file, install_normalizers, match, sha256_file
 from docket.sources.mapping import SourceMapping, shipped_mappings
@@ -41,7 +40,6 @@ from docket.store.db import connect
 
 console = Console()
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs" / "benchmarks.md"
 OUT = ROOT / "bench" / "out"
 SECTION = "## Ingest"
 
@@ -137,25 +135,6 @@ def ingest(
     return out, checkpoint
 
 
-def machine() -> str:
-    mem = psutil.virtual_memory().total / 2**30
-    return (
-        f"{os.cpu_count()} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.machine()}, "
-        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}"
-    )
-
-
-def write_section(text: str) -> None:
-    old = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    start = old.find(f"\n{SECTION}\n")
-    if start == -1:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(SECTION) + 2)
-        new = old[: start + 1] + text + (old[end:] if end != -1 else "")
-    DOCS.write_text(new if new.endswith("\n") else new + "\n", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--people", type=int, default=1_000_000)
@@ -243,7 +222,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     console.print(text)
     if not args.no_write:
-        write_section(text)
+        write_section(SECTION, text)
         console.print(f"wrote {SECTION} in {DOCS}")
 
 

@@ -16,25 +16,22 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import re
 import statistics
 import time
-from pathlib import Path
 
 import duckdb
 import numpy as np
-import psutil
 import pyarrow as pa
 from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 from rich.console import Console
 
+from bench._docs import DOCS, machine, write_section
 from docket.normalize import normalize_name
 from docket.normalize.sql import install, lookup_table, reset_memo
 
 console = Console()
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SECTION = "## Normalisers"
 
 SURNAMES = [
@@ -131,26 +128,6 @@ def time_loop(names: list[str]) -> float:
     return time.perf_counter() - t0
 
 
-def machine() -> str:
-    mem = psutil.virtual_memory().total / 2**30
-    return (
-        f"{os.cpu_count()} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.machine()}, "
-        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}"
-    )
-
-
-def write_section(text: str) -> None:
-    old = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    start = old.find(f"\n{SECTION}\n")
-    if start == -1:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(SECTION) + 2)
-        new = old[: start + 1] + text + (old[end:] if end != -1 else "")
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(new if new.endswith("\n") else new + "\n", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -235,7 +212,7 @@ runs, the ratios less.
 Command: `.venv/bin/python -m bench.run normalize`.
 """
     if not args.no_write:
-        write_section(text)
+        write_section(SECTION, text)
         console.print(f"wrote {SECTION} in {DOCS}")
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -20,9 +19,8 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psutil
+from bench._docs import machine, write_section
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SECTION = "## Synthetic world"
 
 _GENERATE = """
@@ -123,25 +121,6 @@ def measure(people: int, repeats: int, work: Path) -> dict[str, float]:
     }
 
 
-def machine() -> str:
-    mem = psutil.virtual_memory().total / 2**30
-    return (
-        f"{os.cpu_count()} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.machine()}, "
-        f"Python {platform.python_version()}"
-    )
-
-
-def write_section(text: str) -> None:
-    old = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    start = old.find(f"\n{SECTION}\n")
-    if start == -1:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(SECTION) + 2)
-        new = old[: start + 1] + text + (old[end:] if end != -1 else "")
-    DOCS.write_text(new if new.endswith("\n") else new + "\n", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--sizes", default="100000,1000000", help="comma-separated N")
@@ -194,7 +173,7 @@ def main(argv: list[str] | None = None) -> None:
             "",
         ]
     )
-    write_section(text)
+    write_section(SECTION, text)
 
 
 if __name__ == "__main__":
