@@ -9,9 +9,10 @@ def export_mentions(case: CaseOption = None, why: WhyOption = None) -> None:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import duckdb
 import typer
@@ -21,6 +22,9 @@ CaseOption = Annotated[
     typer.Option(
         "--case", envvar="DOCKET_CASE", show_envvar=True, help="Case ID the read is for (C-0001)."
     ),
+]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="Output file (default: standard output).")
 ]
 WhyOption = Annotated[
     str | None,
@@ -43,3 +47,38 @@ def store() -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+def run_export(
+    db: Path | None,
+    *,
+    action: str,
+    what: str,
+    write: Callable[[Any], int],
+    out: Path | None,
+    case: str | None,
+    why: str | None,
+    objects: Sequence[str] = (),
+    params: Mapping[str, Any] | None = None,
+) -> None:
+    """One disclosure command: open the store, pass the gate, `write(handle)`, say how many."""
+    from rich.console import Console
+
+    from docket.governance.gate import person_data
+    from docket.store import connect
+
+    con = connect(db)
+    try:
+        with person_data(
+            con,
+            action=action,
+            case=case,
+            why=why,
+            objects=objects,
+            params={**(params or {}), "out": None if out is None else str(out)},
+        ) as pd:
+            pd.result_count = write(pd)
+    finally:
+        con.close()
+    if out is not None:
+        Console(stderr=True).print(f"{pd.result_count:,} {what} written to {out}", highlight=False)

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from docket.governance.gate import operation, person_data
-from docket.governance.options import CaseOption, WhyOption
+from docket.governance.options import CaseOption, OutOption, WhyOption, run_export
 from docket.store.db import connect
 
 DbOption = Annotated[
@@ -167,9 +167,7 @@ def explain_cmd(
 
 def export_entities_cmd(
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Output file (default: stdout).")
-    ] = None,
+    out: OutOption = None,
     case: CaseOption = None,
     why: WhyOption = None,
     db: DbOption = None,
@@ -177,20 +175,16 @@ def export_entities_cmd(
     """Export every entity: best name, identifiers, mention count."""
     from docket.resolve.export import export_entities
 
-    con = connect(db)
-    try:
-        with person_data(
-            con,
-            action="export.entities",
-            case=case,
-            why=why,
-            params={"format": fmt, "out": None if out is None else str(out)},
-        ) as pd:
-            n = export_entities(pd, fmt, out)
-    finally:
-        con.close()
-    if out is not None:
-        _console(stderr=True).print(f"{n:,} entities written to {out}", highlight=False)
+    run_export(
+        db,
+        action="export.entities",
+        what="entities",
+        write=lambda pd: export_entities(pd, fmt, out),
+        out=out,
+        case=case,
+        why=why,
+        params={"format": fmt},
+    )
 
 
 def register(app: typer.Typer) -> None:

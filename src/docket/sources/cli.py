@@ -22,10 +22,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from docket import settings
 from docket.errors import DocketError
 from docket.governance import inputs
-from docket.governance.gate import operation, person_data
+from docket.governance.gate import operation
+from docket.governance.options import CaseOption, OutOption, WhyOption, run_export
 from docket.sources.export import FORMATS, export_mentions, export_quarantine
 from docket.sources.ingest import FileResult, ingest_file, mappings_for, plan_files
 from docket.sources.mapping import SourceMapping
@@ -257,67 +257,45 @@ def quarantine(
 @export_app.command("quarantine")
 def export_quarantine_cmd(
     source: Annotated[str | None, typer.Argument(help="Only this source (mapping name).")] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Output CSV file (default: stdout).")
-    ] = None,
-    case: Annotated[
-        str | None, typer.Option("--case", help="Case id (default: $DOCKET_CASE).")
-    ] = None,
-    why: Annotated[
-        str | None, typer.Option("--why", help="Justification (default: $DOCKET_WHY).")
-    ] = None,
+    out: OutOption = None,
+    case: CaseOption = None,
+    why: WhyOption = None,
     db: DbOption = None,
 ) -> None:
     """Export rejected rows as delivered, with their reasons (person data: case and why)."""
     source = inputs.optional_text("source", source, limit=200)
-    con = connect(db)
-    try:
-        with person_data(
-            con,
-            action="export.quarantine",
-            case=case or settings.env("CASE"),
-            why=why or settings.env("WHY"),
-            objects=[source] if source else [],
-            params={"source": source, "out": None if out is None else str(out)},
-        ) as pd:
-            pd.result_count = export_quarantine(pd, out, source)
-    finally:
-        con.close()
-    if out is not None:
-        _console(stderr=True).print(f"{pd.result_count:,} rows written to {out}", highlight=False)
+    run_export(
+        db,
+        action="export.quarantine",
+        what="rows",
+        write=lambda pd: export_quarantine(pd, out, source),
+        out=out,
+        case=case,
+        why=why,
+        objects=[source] if source else [],
+        params={"source": source},
+    )
 
 
 @export_app.command("mentions")
 def export_mentions_cmd(
     fmt: Annotated[str, typer.Option("--format", help=f"One of {', '.join(FORMATS)}.")] = "csv",
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Output file (default: stdout).")
-    ] = None,
-    case: Annotated[
-        str | None, typer.Option("--case", help="Case id (default: $DOCKET_CASE).")
-    ] = None,
-    why: Annotated[
-        str | None, typer.Option("--why", help="Justification (default: $DOCKET_WHY).")
-    ] = None,
+    out: OutOption = None,
+    case: CaseOption = None,
+    why: WhyOption = None,
     db: DbOption = None,
 ) -> None:
     """Export every person mention (columns include source and record_key)."""
-    con = connect(db)
-    try:
-        with person_data(
-            con,
-            action="export.mentions",
-            case=case or settings.env("CASE"),
-            why=why or settings.env("WHY"),
-            params={"format": fmt, "out": None if out is None else str(out)},
-        ) as pd:
-            pd.result_count = export_mentions(pd, fmt, out)
-    finally:
-        con.close()
-    if out is not None:
-        _console(stderr=True).print(
-            f"{pd.result_count:,} mentions written to {out}", highlight=False
-        )
+    run_export(
+        db,
+        action="export.mentions",
+        what="mentions",
+        write=lambda pd: export_mentions(pd, fmt, out),
+        out=out,
+        case=case,
+        why=why,
+        params={"format": fmt},
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -105,8 +105,8 @@ def export_mentions(pd: PersonData, fmt: str, out: Path | None = None) -> int:
         raise InputError("--format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
     if fmt == "parquet" and out is None:
         raise InputError("--out", "Parquet is binary: give a file with --out FILE")
-    n = 0
     if fmt == "ftm":
+        n = 0
         cur = pd.sql(_ftm_query(pd))
         with _sink(out) as sink:
             for batch in _reader(cur):
@@ -114,12 +114,16 @@ def export_mentions(pd: PersonData, fmt: str, out: Path | None = None) -> int:
                 sink.write(("\n".join(lines) + "\n").encode("utf-8") if lines else b"")
                 n += len(lines)
         return n
-    cur = pd.sql(mentions_query(pd))
-    reader = _reader(cur)
+    return _write_table(_reader(pd.sql(mentions_query(pd))), out, parquet=fmt == "parquet")
+
+
+def _write_table(reader: Any, out: Path | None, *, parquet: bool = False) -> int:
+    """Stream Arrow batches to `out` (stdout when None) as CSV or Parquet; return rows."""
+    n = 0
     with _sink(out) as sink:
         writer: Any = (
             pq.ParquetWriter(sink, reader.schema)
-            if fmt == "parquet"
+            if parquet
             else pacsv.CSVWriter(sink, reader.schema)
         )
         try:
@@ -140,14 +144,4 @@ def export_quarantine(pd: PersonData, out: Path | None = None, source: str | Non
         f"{where} ORDER BY source, file, row_number",
         args,
     )
-    reader = _reader(cur)
-    n = 0
-    with _sink(out) as sink:
-        writer = pacsv.CSVWriter(sink, reader.schema)
-        try:
-            for batch in reader:
-                writer.write_batch(batch)
-                n += batch.num_rows
-        finally:
-            writer.close()
-    return n
+    return _write_table(_reader(cur), out)
