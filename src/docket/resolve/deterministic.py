@@ -107,8 +107,14 @@ def attach_contacts(con: duckdb.DuckDBPyConnection, labels: str) -> int:
             SELECT cluster, count(DISTINCT phone) AS n FROM lab
             WHERE phone IS NOT NULL AND NOT contact_only GROUP BY cluster
         ),
+        known AS (  -- names some identity-bearing record carries
+            SELECT 'h' || name_hanzi AS k FROM lab WHERE name_hanzi IS NOT NULL AND NOT contact_only
+            UNION SELECT 'k' || name_key FROM lab WHERE name_key IS NOT NULL AND NOT contact_only
+        ),
         lone AS (
-            SELECT * FROM lab WHERE contacts_only
+            SELECT *, ('h' || name_hanzi) IN (SELECT k FROM known)
+                      OR ('k' || name_key) IN (SELECT k FROM known) AS known_name
+            FROM lab WHERE contacts_only
               AND unique_id NOT IN (SELECT mention_id_l FROM _rs_judged
                                     UNION SELECT mention_id_r FROM _rs_judged)
         ),
@@ -120,18 +126,13 @@ def attach_contacts(con: duckdb.DuckDBPyConnection, labels: str) -> int:
             UNION ALL SELECT l.unique_id, 4, 'k' || l.name_key FROM lone l
                       WHERE l.person_name AND l.name_hanzi IS NULL AND l.name_key IS NOT NULL
         ),
-        known AS (  -- names some identity-bearing record carries
-            SELECT 'h' || name_hanzi AS k FROM lab WHERE name_hanzi IS NOT NULL AND NOT contact_only
-            UNION SELECT 'k' || name_key FROM lab WHERE name_key IS NOT NULL AND NOT contact_only
-        ),
         found AS (
             SELECT w.unique_id, w.pri, o.cluster, o.holder, left(w.k, 1) AS kind
             FROM wanted w JOIN owner o USING (k) LEFT JOIN phones ph ON ph.cluster = o.cluster
-            JOIN lab l ON l.unique_id = w.unique_id JOIN lab r ON r.unique_id = o.holder
+            JOIN lone l ON l.unique_id = w.unique_id JOIN lab r ON r.unique_id = o.holder
             WHERE w.pri > 2 OR {COMPATIBLE_NAMES}
                OR ((NOT coalesce(l.person_name AND r.person_name, false)
-                    OR NOT EXISTS (SELECT 1 FROM known n
-                                   WHERE n.k IN ('h' || l.name_hanzi, 'k' || l.name_key)))
+                    OR NOT coalesce(l.known_name, false))
                    -- without name evidence, not on a second phone seen once (a child's line
                    -- in a parent's name)
                    AND NOT (w.pri = 1 AND o.seen = 1 AND coalesce(ph.n, 0) >= 2))
