@@ -282,3 +282,30 @@ def test_email_and_account_column_paths_agree_with_the_reference(
     values = data.draw(st.lists(strategy, min_size=1, max_size=12, unique=True))
     got = _fresh(kind, pa.array(values, type=pa.string()), column_min=1).to_pylist()
     assert got == [expected(kind, v) for v in values]
+
+
+def test_mobile_column_path_leaves_dialling_prefixes_to_phonenumbers() -> None:
+    from docket.normalize.sql import _fresh
+
+    # A national '179dd00…' is an international dialling prefix for phonenumbers; with +86,
+    # 0086 or 86 in front it is a mobile number again.
+    values = ["17916004994", "17984003936", "8617916004994", "+86 179 1600 4994"]
+    values += ["008617984003936", "8613247401754", "86 132-4740-1754", "13247401754"]
+    got = _fresh("phone", pa.array(values), column_min=1).to_pylist()
+    assert got == [expected("phone", v) for v in values]
+    assert got[-3:] == ["+8613247401754"] * 3
+
+
+_PLATES = st.one_of(
+    st.from_regex(r"[京粤沪滬湘A-Z][A-Za-z][A-Z0-9·. ]{4,6}[A-Z0-9挂学警港]?", fullmatch=True),
+    st.text(max_size=10),
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(_PLATES, min_size=1, max_size=12, unique=True))
+def test_plate_column_path_agrees_with_the_reference(values: list[str]) -> None:
+    from docket.normalize.sql import _fresh
+
+    got = _fresh("plate", pa.array(values, type=pa.string()), column_min=1).to_pylist()
+    assert got == [expected("plate", v) for v in values]

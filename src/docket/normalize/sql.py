@@ -17,14 +17,15 @@ account failing Luhn, phone number not valid for its region) is returned, as in 
 How it is vectorised: DuckDB hands an Arrow UDF 2,048 values at a time; the UDF takes the
 distinct values of the chunk (Arrow compute) and expands the answers back with an Arrow
 `take`. Distinct values are answered by column paths where the common case allows one —
-names in plain Hanzi (numpy over per-character tables, `_vector_names`) or in plain or
-tone-marked pinyin (Arrow over per-token tables, `_vector_latin`), Chinese mobile numbers,
-clean resident-ID numbers (numpy check digits, `_vector_ids`), clean account numbers and
-plain e-mail addresses — and by the per-value functions otherwise. A process-wide memo of
-earlier answers (Arrow rows behind a dict) spares repeated values any work; it is skipped
-for kinds whose values are mostly unique. The per-value functions remain the single
-definition of what a value normalises to; Hypothesis tests check every column path against
-them, and a column path that fails falls back to them with a RuntimeWarning.
+names in plain Hanzi (numpy over per-character tables, `_vector_names`) or in plain or tone-
+marked pinyin (Arrow over per-token tables, `_vector_latin`), Chinese mobile numbers, clean
+resident-ID numbers (numpy check digits, `_vector_ids`), clean account numbers, plates
+already in canonical form and plain e-mail addresses — and by the per-value functions
+otherwise. A process-wide memo of earlier answers (Arrow rows behind a dict) spares repeated
+values any work; it is skipped for kinds whose values are mostly unique. The per-value
+functions remain the single definition of what a value normalises to; Hypothesis tests check
+every column path against them, and a column path that fails falls back to them with a
+RuntimeWarning.
 
 For a column of millions, `lookup_table(con, kind, table, column, target)` is faster than
 calling norm_* per row: DuckDB finds the DISTINCT values, they are normalised in one batch,
@@ -53,6 +54,7 @@ from docket.normalize._vector_latin import latin_mask, latin_names
 from docket.normalize._vector_names import fast_mask, hanzi_names
 from docket.normalize.email import _DOMAIN
 from docket.normalize.names import _MAX_LEN, NameParts
+from docket.normalize.plate import _PLATE
 from docket.normalize.resident_id import RicInfo
 
 _NAME_FIELDS = ("hanzi", "pinyin", "family", "given", "key", "initials")
@@ -140,16 +142,18 @@ _MARKS = r"[\x{0300}-\x{034e}\x{0350}-\x{036f}]"
 _COLUMN_PATH_MIN = 64
 
 
-# Chinese mobile numbers, national or with +86 / 0086, spaces, dashes or brackets between
-# digits: E.164 is '+86' and the 11 digits (phonenumbers agrees; tests check it).
-_CN_MOBILE = r"^(?:\+86|0086)?(?P<n>1[3-9][0-9]{9})$"
+# Chinese mobile numbers, national or with +86 / 0086 / 86, spaces, dashes or brackets between
+# digits: E.164 is '+86' and the 11 digits (phonenumbers agrees; tests check it). Except national
+# numbers starting 179: phonenumbers reads '179dd00' as an international dialling prefix.
+_CN_MOBILE = r"^(?:\+86|0086|86)?(?P<n>1[3-9][0-9]{9})$"
+_CN_DIAL_PREFIX = r"^179"
 _PHONE_NOISE = r"[ \-()]"
 
 
 def _fresh_phones(values: pa.Array) -> pa.Array:
     compact = pc.replace_substring_regex(pc.utf8_normalize(values, form="NFKC"), _PHONE_NOISE, "")
     found = pc.extract_regex(compact, _CN_MOBILE)
-    mobile = np.asarray(found.is_valid(), dtype=bool)
+    mobile = np.asarray(found.is_valid(), dtype=bool) & ~_matches(compact, _CN_DIAL_PREFIX)
     if not mobile.any():
         return _reference("phone", values.to_pylist())
     fast = np.flatnonzero(mobile)
@@ -263,12 +267,18 @@ def _fresh_emails(values: pa.Array) -> pa.Array:
     return _split_fast("email", values, fast, _lower_domain)
 
 
+def _fresh_plates(values: pa.Array) -> pa.Array:
+    # Already canonical (simplified province, upper-case, no separators): their own normal form.
+    return _split_fast("plate", values, _matches(values, f"^(?:{_PLATE.pattern})$"), _same)
+
+
 _COLUMN_PATHS: dict[str, Callable[[pa.Array], pa.Array]] = {
     "name": _fresh_names,
     "phone": _fresh_phones,
     "resident_id": _fresh_resident_ids,
     "bank_account": _fresh_bank_accounts,
     "email": _fresh_emails,
+    "plate": _fresh_plates,
 }
 
 
