@@ -53,10 +53,10 @@ def build_deterministic(con: duckdb.DuckDBPyConnection) -> int:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {DETERMINISTIC} AS
-        SELECT c.profile_id_l, c.profile_id_r, CASE {rule_case} END AS rule
+        SELECT c.node_l, c.node_r, CASE {rule_case} END AS rule
         FROM {CANDIDATES} c
-        JOIN {PROFILES} l ON l.unique_id = c.profile_id_l
-        JOIN {PROFILES} r ON r.unique_id = c.profile_id_r
+        JOIN {PROFILES} l ON l.node = c.node_l
+        JOIN {PROFILES} r ON r.node = c.node_r
         WHERE ({any_rule}) AND {COMPATIBLE_NAMES}
         """
     )
@@ -73,33 +73,33 @@ ATTACH_RULES = {
 
 
 def attach_contacts(con: duckdb.DuckDBPyConnection, labels: str) -> int:
-    """Temp table ATTACH(profile_id, holder, cluster, kind) of contact records in clusters
-    of contact records only, and the one other cluster each belongs to (kind: a key of
-    ATTACH_RULES); `labels` maps profile_id → cluster. Returns its size."""
+    """Temp table ATTACH(node, holder, cluster, kind) of contact records (profile numbers) in
+    clusters of contact records only, the one other cluster each belongs to and a profile of
+    it (kind: a key of ATTACH_RULES); `labels` maps node → cluster. Returns its size."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {ATTACH} AS
         WITH lab AS (
             SELECT p.*, b.cluster, bool_and(p.contact_only) OVER (PARTITION BY b.cluster)
                    AS contacts_only
-            FROM {PROFILES} p JOIN {labels} b ON b.profile_id = p.unique_id
+            FROM {PROFILES} p JOIN {labels} b USING (node)
         ),
         keyed AS (  -- the keys of entities that are not lone contact records
-            SELECT 'p' || phone AS k, cluster, unique_id, n_mentions, name_hanzi,
+            SELECT 'p' || phone AS k, cluster, node, n_mentions, name_hanzi,
                    name_pinyin, name_key,
                    initials, person_name FROM lab WHERE phone IS NOT NULL AND NOT contact_only
-            UNION ALL SELECT 'e' || email, cluster, unique_id, n_mentions, name_hanzi,
+            UNION ALL SELECT 'e' || email, cluster, node, n_mentions, name_hanzi,
                    name_pinyin, name_key,
                    initials, person_name FROM lab WHERE email IS NOT NULL AND NOT contact_only
-            UNION ALL SELECT 'h' || name_hanzi, cluster, unique_id, n_mentions, name_hanzi,
+            UNION ALL SELECT 'h' || name_hanzi, cluster, node, n_mentions, name_hanzi,
                    name_pinyin, name_key, initials, person_name FROM lab
                    WHERE name_hanzi IS NOT NULL AND NOT contact_only
-            UNION ALL SELECT 'k' || name_key, cluster, unique_id, n_mentions, name_hanzi,
+            UNION ALL SELECT 'k' || name_key, cluster, node, n_mentions, name_hanzi,
                    name_pinyin, name_key, initials, person_name FROM lab
                    WHERE name_key IS NOT NULL AND NOT contact_only
         ),
         owner AS (
-            SELECT k, any_value(cluster) AS cluster, min(unique_id) AS holder,
+            SELECT k, any_value(cluster) AS cluster, min(node) AS holder,
                    sum(n_mentions) AS seen FROM keyed
             GROUP BY k HAVING count(DISTINCT cluster) = 1
         ),
@@ -119,17 +119,17 @@ def attach_contacts(con: duckdb.DuckDBPyConnection, labels: str) -> int:
                                     UNION SELECT mention_id_r FROM _rs_judged)
         ),
         wanted AS (
-            SELECT l.unique_id, 1 AS pri, 'p' || l.phone AS k FROM lone l WHERE l.phone IS NOT NULL
-            UNION ALL SELECT l.unique_id, 2, 'e' || l.email FROM lone l WHERE l.email IS NOT NULL
-            UNION ALL SELECT l.unique_id, 3, 'h' || l.name_hanzi FROM lone l
+            SELECT l.node, 1 AS pri, 'p' || l.phone AS k FROM lone l WHERE l.phone IS NOT NULL
+            UNION ALL SELECT l.node, 2, 'e' || l.email FROM lone l WHERE l.email IS NOT NULL
+            UNION ALL SELECT l.node, 3, 'h' || l.name_hanzi FROM lone l
                       WHERE l.person_name AND l.name_hanzi IS NOT NULL
-            UNION ALL SELECT l.unique_id, 4, 'k' || l.name_key FROM lone l
+            UNION ALL SELECT l.node, 4, 'k' || l.name_key FROM lone l
                       WHERE l.person_name AND l.name_hanzi IS NULL AND l.name_key IS NOT NULL
         ),
         found AS (
-            SELECT w.unique_id, w.pri, o.cluster, o.holder, left(w.k, 1) AS kind
+            SELECT w.node, w.pri, o.cluster, o.holder, left(w.k, 1) AS kind
             FROM wanted w JOIN owner o USING (k) LEFT JOIN phones ph ON ph.cluster = o.cluster
-            JOIN lone l ON l.unique_id = w.unique_id JOIN lab r ON r.unique_id = o.holder
+            JOIN lone l ON l.node = w.node JOIN lab r ON r.node = o.holder
             WHERE w.pri > 2 OR {COMPATIBLE_NAMES}
                OR ((NOT coalesce(l.person_name AND r.person_name, false)
                     OR NOT coalesce(l.known_name, false))
@@ -137,9 +137,9 @@ def attach_contacts(con: duckdb.DuckDBPyConnection, labels: str) -> int:
                    -- in a parent's name)
                    AND NOT (w.pri = 1 AND o.seen = 1 AND coalesce(ph.n, 0) >= 2))
         )
-        SELECT unique_id AS profile_id, arg_min(holder, pri) AS holder,
+        SELECT node, arg_min(holder, pri) AS holder,
                arg_min(cluster, pri) AS cluster, arg_min(kind, pri) AS kind
-        FROM found GROUP BY unique_id
+        FROM found GROUP BY node
         """
     )
     return int(con.execute(f"SELECT count(*) FROM {ATTACH}").fetchall()[0][0])

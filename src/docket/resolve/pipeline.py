@@ -128,6 +128,7 @@ def resolve(
             REDIRECTS,
             "_rs_labels",
             "_rs_evidence",
+            "_rs_judged",
         ):
             con.execute(f"DROP TABLE IF EXISTS temp.{t}")
     return summary
@@ -204,8 +205,8 @@ def _prior(con: duckdb.DuckDBPyConnection, profiles: int) -> float:
     sure = con.execute(
         f"""
         SELECT count(*) FROM {CANDIDATES} c
-        JOIN {PROFILES} l ON l.unique_id = c.profile_id_l
-        JOIN {PROFILES} r ON r.unique_id = c.profile_id_r
+        JOIN {PROFILES} l ON l.node = c.node_l
+        JOIN {PROFILES} r ON r.node = c.node_r
         WHERE (l.id_valid AND l.id_number = r.id_number)
            OR (l.name_key = r.name_key AND l.birth_date = r.birth_date)
         """
@@ -215,22 +216,20 @@ def _prior(con: duckdb.DuckDBPyConnection, profiles: int) -> float:
 
 
 def _cluster(con: duckdb.DuckDBPyConnection, s: ResolveSummary) -> None:
-    con.execute(
+    # a node's valid ID number, numbered (-1: none), when a deterministic link corroborates it
+    id_code = con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE _rs_nodes AS
-        SELECT unique_id AS profile_id, (row_number() OVER (ORDER BY unique_id) - 1)::BIGINT
-               AS node,
-               CASE WHEN corroborated THEN dense_rank() OVER (PARTITION BY corroborated
+        SELECT CASE WHEN corroborated THEN dense_rank() OVER (PARTITION BY corroborated
                                                               ORDER BY id_number)
                     ELSE 0 END - 1 AS id_code
-        FROM (SELECT *, coalesce(id_valid, false) AND unique_id IN (
-                  SELECT profile_id_l FROM {DETERMINISTIC} UNION SELECT profile_id_r
-                  FROM {DETERMINISTIC}) AS corroborated
+        FROM (SELECT node, id_number, coalesce(id_valid, false) AND node IN (
+                  SELECT node_l FROM {DETERMINISTIC} UNION SELECT node_r FROM {DETERMINISTIC})
+                  AS corroborated
               FROM {PROFILES})
+        ORDER BY node
         """
-    )
+    ).fetchnumpy()["id_code"]
     n = s.profiles
-    id_code = con.execute("SELECT id_code FROM _rs_nodes ORDER BY node").fetchnumpy()["id_code"]
     judged = latest_judgements(con)
     s.judgements = len(judged)
     con.execute(
@@ -242,19 +241,15 @@ def _cluster(con: duckdb.DuckDBPyConnection, s: ResolveSummary) -> None:
             "INSERT INTO _rs_judged VALUES (?, ?, ?, ?)",
             [[j.mention_id_l, j.mention_id_r, j.verdict, j.judgement_id] for j in judged],
         )
-    node_of = f"""(SELECT k.node FROM {MEMBERS} m JOIN _rs_nodes k ON k.profile_id = m.profile_id
+    node_of = f"""(SELECT p.node FROM {MEMBERS} m JOIN {PROFILES} p ON p.unique_id = m.profile_id
                    WHERE m.mention_id = {{}})"""
     edges = con.execute(
         f"""
-        WITH e AS (
-            SELECT profile_id_l, profile_id_r, 100.0 AS w, {KIND_DET} AS kind FROM {DETERMINISTIC}
-            UNION ALL
-            SELECT profile_id_l, profile_id_r, match_weight, {KIND_MODEL} FROM {SCORED}
-            WHERE match_weight >= {LINK_WEIGHT}
-        )
-        SELECT l.node AS l, r.node AS r, e.w, e.kind::TINYINT AS kind FROM e
-        JOIN _rs_nodes l ON l.profile_id = e.profile_id_l
-        JOIN _rs_nodes r ON r.profile_id = e.profile_id_r
+        SELECT node_l AS l, node_r AS r, 100.0 AS w, {KIND_DET}::TINYINT AS kind
+        FROM {DETERMINISTIC}
+        UNION ALL
+        SELECT node_l, node_r, match_weight, {KIND_MODEL}::TINYINT FROM {SCORED}
+        WHERE match_weight >= {LINK_WEIGHT}
         UNION ALL
         SELECT {node_of.format("j.mention_id_l")}, {node_of.format("j.mention_id_r")},
                1000.0, {KIND_MUST}::TINYINT
@@ -287,30 +282,34 @@ def _cluster(con: duckdb.DuckDBPyConnection, s: ResolveSummary) -> None:
     )
     con.execute("CREATE OR REPLACE TEMP TABLE _rs_labels AS SELECT * FROM _labels_arrow")
     con.unregister("_labels_arrow")
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE _rs_plabels AS
-           SELECT k.profile_id, l.cluster FROM _rs_nodes k JOIN _rs_labels l USING (node)"""
-    )
-    s.attached_contacts = attach_contacts(con, "_rs_plabels")
+    s.attached_contacts = attach_contacts(con, "_rs_labels")
     rules = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in ATTACH_RULES.items())
     con.execute(
         f"""INSERT INTO {DETERMINISTIC}
-            SELECT least(profile_id, holder), greatest(profile_id, holder), CASE kind {rules} END
+            SELECT least(node, holder), greatest(node, holder), CASE kind {rules} END
             FROM {ATTACH}"""
     )
     con.execute(
         f"""INSERT INTO {CANDIDATES}
-            SELECT profile_id_l, profile_id_r, -1 FROM {DETERMINISTIC}
-            ANTI JOIN {CANDIDATES} USING (profile_id_l, profile_id_r)"""
+            SELECT node_l, node_r, -1 FROM {DETERMINISTIC}
+            ANTI JOIN {CANDIDATES} USING (node_l, node_r)"""
     )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {ASSIGN} AS
         SELECT m.mention_id, coalesce(a.cluster, l.cluster) AS cluster
-        FROM {MEMBERS} m JOIN _rs_plabels l ON l.profile_id = m.profile_id
-        LEFT JOIN {ATTACH} a ON a.profile_id = m.profile_id
+        FROM {MEMBERS} m JOIN {PROFILES} p ON p.unique_id = m.profile_id
+        JOIN _rs_labels l USING (node) LEFT JOIN {ATTACH} a USING (node)
         """
     )
+
+
+def _named_pairs(table: str, where: str = "") -> str:
+    """SELECT over a table of profile-number pairs (node_l, node_r) that adds their profile
+    ids (profile_id_l, profile_id_r)."""
+    return f"""SELECT pl.unique_id AS profile_id_l, pr.unique_id AS profile_id_r, t.*
+               FROM (SELECT * FROM {table} {where}) t
+               JOIN {PROFILES} pl ON pl.node = t.node_l JOIN {PROFILES} pr ON pr.node = t.node_r"""
 
 
 def _evidence(con: duckdb.DuckDBPyConnection, settings: dict[str, Any], version: int) -> int:
@@ -325,15 +324,15 @@ def _evidence(con: duckdb.DuckDBPyConnection, settings: dict[str, Any], version:
         FROM {MEMBERS} m WHERE m.mention_id <> m.profile_id
         UNION ALL
         SELECT d.profile_id_l, d.profile_id_r, 'deterministic', d.rule, NULL, NULL
-        FROM {DETERMINISTIC} d
+        FROM ({_named_pairs(DETERMINISTIC)}) d
         JOIN ent a ON a.mention_id = d.profile_id_l JOIN ent b ON b.mention_id = d.profile_id_r
         WHERE a.entity_id = b.entity_id
         UNION ALL
         SELECT s.profile_id_l, s.profile_id_r, 'probabilistic', 'model v{version}',
                round(s.match_weight, 3), {evidence_sql(settings, "s.")}
-        FROM {SCORED} s
+        FROM ({_named_pairs(SCORED, f"WHERE match_weight >= {LINK_WEIGHT}")}) s
         JOIN ent a ON a.mention_id = s.profile_id_l JOIN ent b ON b.mention_id = s.profile_id_r
-        WHERE a.entity_id = b.entity_id AND s.match_weight >= {LINK_WEIGHT}
+        WHERE a.entity_id = b.entity_id
         UNION ALL
         SELECT j.mention_id_l, j.mention_id_r, 'judgement', 'same: ' || j.judgement_id, NULL, NULL
         FROM _rs_judged j
@@ -382,10 +381,13 @@ def _swap(
         con.execute(
             f"""
             INSERT INTO resolve_pairs
-            SELECT c.profile_id_l, c.profile_id_r, s.match_weight, d.rule
-            FROM {CANDIDATES} c
-            LEFT JOIN {SCORED} s USING (profile_id_l, profile_id_r)
-            LEFT JOIN {DETERMINISTIC} d USING (profile_id_l, profile_id_r)
+            SELECT profile_id_l, profile_id_r, match_weight, rule FROM ({
+                _named_pairs(
+                    f'''(SELECT c.node_l, c.node_r, s.match_weight, d.rule FROM {CANDIDATES} c
+                     LEFT JOIN {SCORED} s USING (node_l, node_r)
+                     LEFT JOIN {DETERMINISTIC} d USING (node_l, node_r))'''
+                )
+            })
             """
         )
         con.execute(f"INSERT INTO entity_redirects SELECT * FROM {REDIRECTS}")

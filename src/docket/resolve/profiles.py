@@ -68,7 +68,10 @@ def build_profiles(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {PROFILES} AS
-        SELECT min(mention_id) AS unique_id, count(*) AS n_mentions,
+        SELECT min(mention_id) AS unique_id,
+               -- profiles numbered in unique_id order: integer keys for joins and clustering
+               (row_number() OVER (ORDER BY min(mention_id)) - 1)::BIGINT AS node,
+               count(*) AS n_mentions,
                {", ".join(f"any_value({c}) AS {c}" for c in COMPARED_COLUMNS)},
                year(any_value(birth_date)) AS birth_year,
                -- an alias ('Sunny', '奔跑的蜗牛') only on a contact record: a name next to an

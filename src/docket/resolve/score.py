@@ -101,10 +101,11 @@ def drop_splink_tables(mem: duckdb.DuckDBPyConnection) -> None:
 
 
 def copy_profiles(con: duckdb.DuckDBPyConnection, mem: duckdb.DuckDBPyConnection) -> None:
-    """Copy the profile table into `mem` as table `profiles`."""
+    """Copy the profile table into `mem` as table `profiles`, keyed (unique_id) by the
+    profile's number: Splink joins and sorts integers much faster than mention ids."""
     _transfer(
         con,
-        f"SELECT * FROM {PROFILES} ORDER BY unique_id",
+        f"SELECT node AS unique_id, * EXCLUDE (unique_id, node) FROM {PROFILES} ORDER BY node",
         mem,
         "CREATE OR REPLACE TABLE profiles AS SELECT * FROM _transfer",
     )
@@ -127,8 +128,8 @@ def score_candidates(
     _transfer(
         con,
         f"""
-        SELECT '0' AS match_key, c.profile_id_l AS join_key_l, c.profile_id_r AS join_key_r
-        FROM {CANDIDATES} c ANTI JOIN {DETERMINISTIC} d USING (profile_id_l, profile_id_r)
+        SELECT '0' AS match_key, c.node_l AS join_key_l, c.node_r AS join_key_r
+        FROM {CANDIDATES} c ANTI JOIN {DETERMINISTIC} d USING (node_l, node_r)
         """,
         mem,
         "CREATE OR REPLACE TABLE blocked_pairs AS SELECT * FROM _transfer",
@@ -148,7 +149,7 @@ def score_candidates(
     mem.execute("DROP TABLE IF EXISTS blocked_pairs")
     _transfer(
         mem,
-        f"SELECT unique_id_l AS profile_id_l, unique_id_r AS profile_id_r, match_weight, {cols} "
+        f"SELECT unique_id_l AS node_l, unique_id_r AS node_r, match_weight, {cols} "
         f"FROM {predictions.physical_name}",
         con,
         f"CREATE OR REPLACE TEMP TABLE {SCORED} AS SELECT * FROM _transfer",

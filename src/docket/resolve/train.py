@@ -190,7 +190,7 @@ def train(mem: duckdb.DuckDBPyConnection, n_profiles: int, prior: float) -> dict
             settings,
             f"""SELECT '0' AS match_key, l.unique_id AS join_key_l, r.unique_id AS join_key_r
                 FROM profiles l JOIN profiles r ON {condition} AND l.unique_id < r.unique_id
-                ORDER BY hash(l.unique_id || r.unique_id), l.unique_id, r.unique_id
+                ORDER BY hash(l.unique_id, r.unique_id), l.unique_id, r.unique_id
                 LIMIT {EM_MAX_PAIRS}""",
         )
         if not len(cnt):
