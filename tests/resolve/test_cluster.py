@@ -71,3 +71,26 @@ def test_labels_do_not_depend_on_edge_order() -> None:
     perm = rng.permutation(len(rows))
     again = cluster(n, edges([rows[i] for i in perm])).labels
     assert np.array_equal(first, again)
+
+
+def test_whole_components_are_what_the_greedy_pass_gives() -> None:
+    """Components labelled at once (no refusal possible) agree with the greedy pass over
+    every edge, on random graphs with IDs, judgements and weak links."""
+    from docket.resolve.cluster import _greedy
+
+    rng = np.random.default_rng(11)
+    for _ in range(30):
+        n = int(rng.integers(2, 120))
+        m = int(rng.integers(1, 2 * n))
+        left, right = rng.integers(0, n, m), rng.integers(0, n, m)
+        ok = left != right
+        kinds = rng.choice([MUST, DETERMINISTIC, MODEL, MODEL, MODEL], m)[ok].astype(np.int8)
+        g = Edges(left[ok], right[ok], rng.uniform(4, 30, m)[ok], kinds)
+        ids = np.where(rng.random(n) < 0.15, rng.integers(0, 4, n), -1).astype(np.int64)
+        cannot = [(int(a), int(b)) for a, b in rng.integers(0, n, (int(rng.integers(0, 3)), 2))]
+        fast = cluster(n, g, cannot_link=cannot, id_code=ids)
+        labels, refused = _greedy(n, g, np.arange(n, dtype=np.int64), cannot, ids)
+        assert np.array_equal(fast.labels, labels)
+        assert [fast.refused_cannot_link, fast.refused_id_conflict, fast.refused_weak_chain] == (
+            refused
+        )

@@ -12,8 +12,11 @@ node number — with a union-find that refuses a merge when:
   `GUARDED_SIZE` profiles, and fewer than `support_needed` above-threshold links
   cross between them — one weak link cannot chain two established clusters.
 
-Runs over the edge list only (numpy for sorting and adjacency, a tight Python
-loop for the union-find): a million edges take a few seconds.
+Most of the graph cannot meet any refusal: a connected component with no judged
+mention, at most one valid ID number, and either fewer than 2 * GUARDED_SIZE nodes or
+no weak model link merges whole whatever the order. Those components are found in
+numpy (label propagation) and labelled at once; the greedy union-find, a tight Python
+loop, runs only over the edges of the rest.
 """
 
 from __future__ import annotations
@@ -46,12 +49,33 @@ class Edges:
     kind: npt.NDArray[np.int8]
 
 
+Labels = npt.NDArray[np.int64]
+
+
 @dataclass(frozen=True)
 class ClusterResult:
-    labels: npt.NDArray[np.int64]  # smallest node number of each node's cluster
+    labels: Labels  # smallest node number of each node's cluster
     refused_cannot_link: int
     refused_id_conflict: int
     refused_weak_chain: int
+
+
+def components(n: int, left: npt.NDArray[np.int64], right: npt.NDArray[np.int64]) -> Labels:
+    """Connected components of the graph: each node labelled by its component's smallest node."""
+    labels = np.arange(n, dtype=np.int64)
+    while True:
+        low = np.minimum(labels[left], labels[right])
+        new = labels.copy()
+        np.minimum.at(new, labels[left], low)
+        np.minimum.at(new, labels[right], low)
+        while True:  # point every node at its label's label until nothing moves
+            jumped = new[new]
+            if np.array_equal(jumped, new):
+                break
+            new = jumped
+        if np.array_equal(new, labels):
+            return labels
+        labels = new
 
 
 def cluster(
@@ -61,6 +85,38 @@ def cluster(
     id_code: npt.NDArray[np.int64] | None = None,
 ) -> ClusterResult:
     """Cluster n nodes; `id_code[i]` numbers node i's valid resident ID (-1: none)."""
+    cannot = list(cannot_link)
+    comp = components(n, edges.left, edges.right)
+    risky = np.zeros(n, dtype=bool)  # by component label
+    if cannot:
+        risky[comp[np.asarray(cannot, dtype=np.int64).ravel()]] = True
+    if id_code is not None:
+        has = id_code >= 0
+        pairs = np.unique(np.stack([comp[has], id_code[has]]), axis=1)
+        labels_with_ids, count = np.unique(pairs[0], return_counts=True)
+        risky[labels_with_ids[count > 1]] = True
+    size = np.bincount(comp, minlength=n)
+    weak = (edges.kind == MODEL) & (edges.weight < STRONG_WEIGHT)
+    weak_comp = comp[edges.left[weak]]
+    risky[weak_comp[size[weak_comp] >= 2 * GUARDED_SIZE]] = True
+    keep = risky[comp[edges.left]]
+    sub = Edges(edges.left[keep], edges.right[keep], edges.weight[keep], edges.kind[keep])
+    nodes = np.flatnonzero(risky[comp])
+    labels, refused = _greedy(n, sub, nodes, cannot, id_code)
+    out = comp.copy()
+    out[nodes] = labels
+    return ClusterResult(out, refused[0], refused[1], refused[2])
+
+
+def _greedy(
+    n: int,
+    edges: Edges,
+    nodes: npt.NDArray[np.int64],
+    cannot_link: list[tuple[int, int]],
+    id_code: npt.NDArray[np.int64] | None,
+) -> tuple[Labels, list[int]]:
+    """The greedy constrained union-find over `edges`; labels of `nodes` (the nodes those
+    edges touch, and any others) and the refusals [cannot-link, ID conflict, weak chain]."""
     order = np.lexsort((edges.right, edges.left, -edges.weight, edges.kind))
     lefts = edges.left[order].tolist()
     rights = edges.right[order].tolist()
@@ -79,8 +135,9 @@ def cluster(
     members: dict[int, list[int]] = {}
     ids: dict[int, set[int]] = {}
     if id_code is not None:
-        for node in np.flatnonzero(id_code >= 0).tolist():
-            ids[node] = {int(id_code[node])}
+        with_id = nodes[id_code[nodes] >= 0]
+        for node, code in zip(with_id.tolist(), id_code[with_id].tolist(), strict=True):
+            ids[node] = {code}
     forbid: dict[int, set[int]] = {}
     for a, b in cannot_link:
         forbid.setdefault(a, set()).add(b)
@@ -141,8 +198,8 @@ def cluster(
         if rv in forbid:
             forbid.setdefault(ru, set()).update(forbid.pop(rv))
 
-    roots = np.fromiter((find(i) for i in range(n)), dtype=np.int64, count=n)
+    roots = np.fromiter((find(i) for i in nodes.tolist()), dtype=np.int64, count=len(nodes))
     # label each node by the smallest node of its cluster: independent of merge order
-    labels = np.full(n, n, dtype=np.int64)
-    np.minimum.at(labels, roots, np.arange(n, dtype=np.int64))
-    return ClusterResult(labels[roots], refused[0], refused[1], refused[2])
+    smallest = np.full(n, n, dtype=np.int64)
+    np.minimum.at(smallest, roots, nodes)
+    return smallest[roots], refused
