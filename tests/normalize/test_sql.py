@@ -309,3 +309,19 @@ def test_plate_column_path_agrees_with_the_reference(values: list[str]) -> None:
 
     got = _fresh("plate", pa.array(values, type=pa.string()), column_min=1).to_pylist()
     assert got == [expected("plate", v) for v in values]
+
+
+_PASSPORTS = st.one_of(
+    st.from_regex(r"[EGPegp][A-Za-z0-9 ·.-]{3,22}", fullmatch=True),
+    st.from_regex(r"[A-Z0-9]{3,22}", fullmatch=True),
+    st.text(max_size=20),
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(_PASSPORTS, min_size=1, max_size=12, unique=True))
+def test_passport_column_path_agrees_with_the_reference(values: list[str]) -> None:
+    from docket.normalize.sql import _fresh
+
+    got = _fresh("passport", pa.array(values, type=pa.string()), column_min=1).to_pylist()
+    assert got == [expected("passport", v) for v in values]

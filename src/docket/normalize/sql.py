@@ -19,13 +19,13 @@ distinct values of the chunk (Arrow compute) and expands the answers back with a
 `take`. Distinct values are answered by column paths where the common case allows one —
 names in plain Hanzi (numpy over per-character tables, `_vector_names`) or in plain or tone-
 marked pinyin (Arrow over per-token tables, `_vector_latin`), Chinese mobile numbers, clean
-resident-ID numbers (numpy check digits, `_vector_ids`), clean account numbers, plates
-already in canonical form and plain e-mail addresses — and by the per-value functions
-otherwise. A process-wide memo of earlier answers (Arrow rows behind a dict) spares repeated
-values any work; it is skipped for kinds whose values are mostly unique. The per-value
-functions remain the single definition of what a value normalises to; Hypothesis tests check
-every column path against them, and a column path that fails falls back to them with a
-RuntimeWarning.
+resident-ID numbers (numpy check digits, `_vector_ids`), clean account numbers and passport
+numbers, plates already in canonical form and plain e-mail addresses — and by the per-value
+functions otherwise. A process-wide memo of earlier answers (Arrow rows behind a dict)
+spares repeated values any work; it is skipped for kinds whose values are mostly unique. The
+per-value functions remain the single definition of what a value normalises to; Hypothesis
+tests check every column path against them, and a column path that fails falls back to them
+with a RuntimeWarning.
 
 For a column of millions, `lookup_table(con, kind, table, column, target)` is faster than
 calling norm_* per row: DuckDB finds the DISTINCT values, they are normalised in one batch,
@@ -267,6 +267,12 @@ def _fresh_emails(values: pa.Array) -> pa.Array:
     return _split_fast("email", values, fast, _lower_domain)
 
 
+def _fresh_passports(values: pa.Array) -> pa.Array:
+    # Already clean: 5–20 upper-case ASCII letters and digits, with a digit.
+    fast = _matches(values, r"^[A-Z0-9]{5,20}$") & _matches(values, "[0-9]")
+    return _split_fast("passport", values, fast, _same)
+
+
 def _fresh_plates(values: pa.Array) -> pa.Array:
     # Already canonical (simplified province, upper-case, no separators): their own normal form.
     return _split_fast("plate", values, _matches(values, f"^(?:{_PLATE.pattern})$"), _same)
@@ -279,11 +285,13 @@ _COLUMN_PATHS: dict[str, Callable[[pa.Array], pa.Array]] = {
     "bank_account": _fresh_bank_accounts,
     "email": _fresh_emails,
     "plate": _fresh_plates,
+    "passport": _fresh_passports,
 }
 
 
-# Kinds whose values are mostly unique and whose column path is cheap: a memo only costs.
-_NO_MEMO = frozenset({"resident_id", "bank_account"})
+# Kinds whose column path is cheap and covers nearly every value: a memo only costs (looking
+# a phone number up in it takes longer than the column path's answer).
+_NO_MEMO = frozenset({"resident_id", "bank_account", "phone", "plate", "email", "passport"})
 
 
 class _Memo:

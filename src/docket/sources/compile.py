@@ -23,7 +23,6 @@ from docket.sources.mapping import PERSON, Field, SourceMapping, ThingSpec
 from docket.sources.readers import BAD_BYTES, RAW, REJ, ident, lit
 
 NORM = "_docket_norm"
-INPUTS = "_docket_inputs"
 LOOKUP = "_docket_lookup_"  # + normaliser name
 THINGS = "_docket_things"
 
@@ -39,6 +38,12 @@ MENTION_COLUMNS = {
 # things column → Place / thing property (others go to the JSON `properties`)
 _THING_COLUMNS = {"region_code": "regionCode", "latitude": "latitude", "longitude": "longitude"}
 _NAME_PARTS = ("hanzi", "pinyin", "family", "given", "key", "initials")
+# A field's input (i<n>) or normalised value (f<n>) as later statements name it in NORM.
+_FIELD_COLUMN = re.compile(r"\b([if][0-9]+)\b")
+
+
+def _column_order(col: str) -> tuple[int, str]:
+    return int(col[1:]), col[0]
 
 
 def normalizer_types(con: duckdb.DuckDBPyConnection, m: Model | None = None) -> dict[str, str]:
@@ -63,7 +68,7 @@ class Plan:
     """The SQL for one file, in execution order."""
 
     norm: list[str]
-    has_duplicates: str
+    counts: str  # rows, rows with a reason, surplus rows with a duplicate record key
     dedupe: str
     quarantine: str
     replace: list[str] = field(default_factory=list)
@@ -124,12 +129,27 @@ class _Compiler:
         return f"f{i}"
 
     # ---- the normalised table ----
-    def norm(self) -> list[str]:
-        """Statements building NORM: inputs, one lookup per normaliser, then the join.
+    def _when(self, f: Field) -> str | None:
+        if not f.when:
+            return None
+        return " AND ".join(
+            f"trim({ident(c)}) IN ({', '.join(lit(v) for v in vals)})" for c, vals in f.when
+        )
+
+    def _keyed(self, f: Field) -> bool:
+        """True when `f`'s lookup can be keyed by its raw column (one column, a normaliser)."""
+        return f.value is None and len(f.columns) == 1 and f.format is None
+
+    def norm(self, used: set[str]) -> list[str]:
+        """Statements building NORM: one lookup per normaliser, then one SELECT over RAW.
 
         Each normaliser runs once per distinct value of all the columns it applies to
-        (calling and called numbers share one lookup), not once per row."""
-        staged, reasons = [f"{RAW}.__row AS __row"], []
+        (calling and called numbers share one lookup), not once per row. A lookup is keyed
+        by the raw column value (k), with the trimmed input (i) and the result (r), so rows
+        are neither trimmed nor copied before the join. NORM keeps the field columns in
+        `used` (i<n>, f<n>) besides keys, reason and thing ids."""
+        # staged: per row from RAW; values: staged joined with the lookups
+        staged, values, reasons = [f"{RAW}.__row AS __row"], ["__row", "__rk"], []
         parts = []
         for p in self.m.record_key:
             if isinstance(p, template.Column):
@@ -146,28 +166,56 @@ class _Compiler:
             for k, c in enumerate(self.m.columns()):
                 msg = lit(f"undecodable bytes ({self.m.encoding}) in column {c!r}")
                 staged.append(f"contains({ident(c)}, {lit(BAD_BYTES)}) AS __bad_{k}")
+                values.append(f"__bad_{k}")
                 reasons.append(f"CASE WHEN __bad_{k} THEN {msg} END")
-        lookups: dict[str, list[int]] = {}
+        lookups: dict[str, list[Field]] = {}
         for f in self.m.fields():
-            i = self.index[id(f)]
-            staged.append(f"{self._input(f)} AS i{i}")
             if f.format is None and f.normalizer is not None:
-                lookups.setdefault(f.normalizer, []).append(i)
-        stmts = [f"CREATE TEMP TABLE {INPUTS} AS SELECT {', '.join(staged)} FROM {RAW}"]
-        for n, cols in lookups.items():
-            union = " UNION ".join(f"SELECT i{i} AS v FROM {INPUTS}" for i in cols)
-            stmts.append(
-                f"CREATE TEMP TABLE {LOOKUP}{n} AS SELECT v, norm_{n}(v) AS r "
-                f"FROM (SELECT DISTINCT v FROM ({union}) WHERE v IS NOT NULL)"
-            )
-        values, joins = [f"{INPUTS}.*"], []
-        for f in self.m.fields():
-            i = self.index[id(f)]
-            if f.format is None and f.normalizer is not None:
-                joins.append(f"LEFT JOIN {LOOKUP}{f.normalizer} j{i} ON j{i}.v = {INPUTS}.i{i}")
-                values.append(f"j{i}.r AS f{i}")
+                lookups.setdefault(f.normalizer, []).append(f)
+        stmts, keyed, joins = [], set(), []
+        for n, fields in lookups.items():
+            if all(self._keyed(f) for f in fields):
+                keyed.add(n)
+                # each field's column, on the rows where its `when` holds
+                picks = dict.fromkeys(
+                    f"SELECT {ident(f.columns[0])} AS k FROM {RAW}"
+                    + (f" WHERE {self._when(f)}" if f.when else "")
+                    for f in fields
+                )
+                union = " UNION ALL ".join(picks)
+                inner = (
+                    f"SELECT k, NULLIF(trim(k), '') AS i FROM "
+                    f"(SELECT DISTINCT k FROM ({union}) WHERE k IS NOT NULL)"
+                )
             else:
-                values.append(f"{self._normalised(f, f'i{i}')} AS f{i}")
+                union = " UNION ALL ".join(
+                    f"SELECT {self._input(f)} AS k FROM {RAW}" for f in fields
+                )
+                inner = f"SELECT DISTINCT k, k AS i FROM ({union}) WHERE k IS NOT NULL"
+            stmts.append(
+                f"CREATE TEMP TABLE {LOOKUP}{n} AS SELECT k, i, norm_{n}(i) AS r FROM ({inner})"
+            )
+        for f in self.m.fields():
+            i = self.index[id(f)]
+            if f.format is None and f.normalizer is not None and f.normalizer in keyed:
+                staged.append(f"{ident(f.columns[0])} AS __c{i}")
+                cond = self._when(f)
+                inp, out = f"j{i}.i", f"j{i}.r"
+                if cond is not None:
+                    staged.append(f"{cond} AS __w{i}")
+                    inp, out = (
+                        f"CASE WHEN __w{i} THEN {inp} END",
+                        f"CASE WHEN __w{i} THEN {out} END",
+                    )
+                values += [f"{inp} AS i{i}", f"{out} AS f{i}"]
+                joins.append(f"LEFT JOIN {LOOKUP}{f.normalizer} j{i} ON j{i}.k = __c{i}")
+            elif f.format is None and f.normalizer is not None:
+                staged.append(f"{self._input(f)} AS i{i}")
+                values += [f"i{i}", f"j{i}.r AS f{i}"]
+                joins.append(f"LEFT JOIN {LOOKUP}{f.normalizer} j{i} ON j{i}.k = i{i}")
+            else:
+                staged.append(f"{self._input(f)} AS i{i}")
+                values += [f"i{i}", f"{self._normalised(f, f'i{i}')} AS f{i}"]
             if f.on_invalid == "quarantine":
                 what = f"bad {self.model.types[f.type].label.lower()} in {', '.join(f.columns)}"
                 reasons.append(
@@ -180,14 +228,22 @@ class _Compiler:
             outer += [f"{name} AS __name_in", f"norm_{self._name_normalizer()}({name}) AS __name"]
         for j, t in enumerate(self.m.things):
             key = self.scalar(t.key)
-            outer.append(f"CAST({key} AS VARCHAR) AS __k{j}")
             outer.append(
-                f"CASE WHEN {key} IS NOT NULL THEN {lit(t.kind + ':')} || __k{j} END AS __t{j}"
+                f"CASE WHEN {key} IS NOT NULL THEN {lit(t.kind + ':')} || CAST({key} AS VARCHAR) "
+                f"END AS __t{j}"
             )
         reason = f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '') AS __reason"
+        # Materialise only what the later statements read: every string column stored costs
+        # more than computing it (a field stated as delivered is i<n> and f<n> at once).
+        keep = ["__row", "__rk", *sorted(used, key=_column_order), "__reason"]
+        keep += [f"__t{j}" for j in range(len(self.m.things))]
+        if name is not None:
+            keep += ["__name_in", "__name"]
         stmts.append(
-            f"CREATE TEMP TABLE {NORM} AS SELECT {', '.join(outer)}, {reason} "
-            f"FROM (SELECT {', '.join(values)} FROM {INPUTS} {' '.join(joins)})"
+            f"CREATE TEMP TABLE {NORM} AS SELECT {', '.join(keep)} FROM ("
+            f"SELECT {', '.join(outer)}, {reason} "
+            f"FROM (SELECT {', '.join(values)} FROM (SELECT {', '.join(staged)} FROM {RAW}) "
+            f"{' '.join(joins)}))"
         )
         return stmts
 
@@ -297,31 +353,31 @@ class _Compiler:
             f", arg_min({e}, __row) FILTER (WHERE {e} IS NOT NULL) AS {c}" for c, e in cols.items()
         )
         names = ", ".join(["thing_id", "kind", "key", *cols, "source", "record_key"])
-        out = [
+        grouped = (
+            f"SELECT __t{j} AS thing_id, {lit(t.kind)} AS kind, "
+            f"substr(__t{j}, {len(t.kind) + 2}) AS key{aggs}, {self.src} AS source, "
+            f"arg_min(__rk, __row) AS record_key FROM {NORM} "
+            f"WHERE __reason IS NULL AND __t{j} IS NOT NULL GROUP BY __t{j}"
+        )
+        missing = "WHERE NOT EXISTS (SELECT 1 FROM things t WHERE t.thing_id = n.thing_id)"
+        if not cols:
+            return [
+                (
+                    "things",
+                    f"INSERT INTO things ({names}) SELECT {names} FROM ({grouped}) n {missing}",
+                )
+            ]
+        sets = ", ".join(f"{c} = COALESCE(things.{c}, n.{c})" for c in cols)
+        gaps = " OR ".join(f"(things.{c} IS NULL AND n.{c} IS NOT NULL)" for c in cols)
+        return [
+            ("", f"CREATE OR REPLACE TEMP TABLE {THINGS} AS {grouped}"),
+            ("things", f"INSERT INTO things ({names}) SELECT {names} FROM {THINGS} n {missing}"),
             (
                 "",
-                f"CREATE OR REPLACE TEMP TABLE {THINGS} AS SELECT __t{j} AS thing_id, "
-                f"{lit(t.kind)} AS kind, arg_min(__k{j}, __row) AS key{aggs}, "
-                f"{self.src} AS source, arg_min(__rk, __row) AS record_key FROM {NORM} "
-                f"WHERE __reason IS NULL AND __t{j} IS NOT NULL GROUP BY __t{j}",
-            ),
-            (
-                "things",
-                f"INSERT INTO things ({names}) SELECT {names} FROM {THINGS} n "
-                "WHERE NOT EXISTS (SELECT 1 FROM things t WHERE t.thing_id = n.thing_id)",
+                f"UPDATE things SET {sets} FROM {THINGS} n "
+                f"WHERE things.thing_id = n.thing_id AND ({gaps})",
             ),
         ]
-        if cols:
-            sets = ", ".join(f"{c} = COALESCE(things.{c}, n.{c})" for c in cols)
-            gaps = " OR ".join(f"(things.{c} IS NULL AND n.{c} IS NOT NULL)" for c in cols)
-            out.append(
-                (
-                    "",
-                    f"UPDATE things SET {sets} FROM {THINGS} n "
-                    f"WHERE things.thing_id = n.thing_id AND ({gaps})",
-                )
-            )
-        return out
 
     def _tid(self, ref: str) -> str:
         j = next(j for j, t in enumerate(self.m.things) if t.id == ref)
@@ -427,10 +483,19 @@ def compile_plan(
 ) -> Plan:
     """The SQL that turns the staged rows of one file into canonical rows."""
     c = _Compiler(m, types, source=source, file=file, sha256=sha256, transcoded=transcoded)
+    inserts: list[tuple[str, str]] = []
+    if m.person:
+        inserts.append(("mentions", c.mentions()))
+    for j, t in enumerate(m.things):
+        inserts += c.thing(j, t)
+    inserts += [("holdings", s) for s in c.holdings()]
+    inserts += c.events()
+    used = {col for _, sql in inserts for col in _FIELD_COLUMN.findall(sql)}
     plan = Plan(
-        norm=c.norm(),
-        has_duplicates=(
-            f"SELECT count(__rk) - count(DISTINCT __rk) FROM {NORM} WHERE __reason IS NULL"
+        norm=c.norm(used),
+        counts=(
+            f"SELECT count(*), count(__reason), count(__rk) FILTER (WHERE __reason IS NULL) - "
+            f"count(DISTINCT __rk) FILTER (WHERE __reason IS NULL) FROM {NORM}"
         ),
         dedupe=(
             f"UPDATE {NORM} SET __reason = 'duplicate record key ' || d.__rk || "
@@ -442,11 +507,6 @@ def compile_plan(
         ),
         quarantine=c.quarantine(),
         replace=c.replace(),
+        inserts=inserts,
     )
-    if m.person:
-        plan.inserts.append(("mentions", c.mentions()))
-    for j, t in enumerate(m.things):
-        plan.inserts += c.thing(j, t)
-    plan.inserts += [("holdings", s) for s in c.holdings()]
-    plan.inserts += c.events()
     return plan

@@ -23,7 +23,7 @@ from docket.errors import IngestError
 from docket.sources.compile import NORM, compile_plan, normalizer_types
 from docket.sources.compile import Plan as CompiledPlan
 from docket.sources.mapping import SourceMapping, shipped_mappings
-from docket.sources.readers import REJ, stage
+from docket.sources.readers import REJ, drop_temps, stage
 
 Step = Callable[[str], None]
 
@@ -93,13 +93,8 @@ def mappings_for(given: Sequence[Path | str] = ()) -> list[SourceMapping]:
 
 
 def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop every staging table (all temporary tables named _docket_*)."""
-    rows = con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, ?)",
-        ["_docket_"],
-    ).fetchall()
-    for (t,) in rows:
-        con.execute(f'DROP TABLE IF EXISTS temp."{t}"')
+    """Drop every staging table and view (all temporary ones named _docket_*)."""
+    drop_temps(con)
 
 
 # DuckDB checkpoints when a commit leaves the WAL above this; per file that rewrote the
@@ -152,13 +147,13 @@ def ingest_file(
         say("normalising")
         for sql in plan.norm:
             con.execute(sql)
-        if _one(con, plan.has_duplicates):
-            con.execute(plan.dedupe)
         n_rej = _one(con, f"SELECT count(*) FROM {REJ}")
-        result.rows_read = n_rej + _one(con, f"SELECT count(*) FROM {NORM}")
-        result.rows_quarantined = n_rej + _one(
-            con, f"SELECT count(*) FROM {NORM} WHERE __reason IS NOT NULL"
-        )
+        rows, bad, duplicates = con.execute(plan.counts).fetchall()[0]
+        if duplicates:
+            con.execute(plan.dedupe)
+            bad = _one(con, f"SELECT count(*) FROM {NORM} WHERE __reason IS NOT NULL")
+        result.rows_read = n_rej + int(rows)
+        result.rows_quarantined = n_rej + int(bad)
         result.rows_stored = result.rows_read - result.rows_quarantined
         _write(con, m, path, sha, plan, result, had_rows, say)
     finally:

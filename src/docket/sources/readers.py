@@ -86,11 +86,24 @@ def _check_columns(m: SourceMapping, path: Path, present: list[str]) -> None:
             )
 
 
+def drop_temps(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop every staging table and view (all temporary ones named _docket_*)."""
+    for kind, catalog in (("VIEW", "duckdb_views()"), ("TABLE", "duckdb_tables()")):
+        rows = con.execute(
+            f"SELECT DISTINCT {kind.lower()}_name FROM {catalog} "
+            "WHERE temporary AND starts_with(" + kind.lower() + "_name, '_docket_')"
+        ).fetchall()
+        for (t,) in rows:
+            con.execute(f"DROP {kind} IF EXISTS temp.{ident(t)}")
+
+
 def _number_rows(con: duckdb.DuckDBPyConnection, parsed: str, select: str) -> None:
-    """Create RAW from `parsed` (file order), numbering rows around the rejected ones."""
+    """RAW over `parsed` (file order), numbering rows around the rejected ones.
+
+    Without rejected rows RAW is a view (rowids follow the file), not a second copy."""
     n_rej = con.execute(f"SELECT count(*) FROM {REJ}").fetchall()[0][0]
     if n_rej == 0:
-        con.execute(f"CREATE TEMP TABLE {RAW} AS SELECT rowid + 1 AS __row, {select} FROM {parsed}")
+        con.execute(f"CREATE TEMP VIEW {RAW} AS SELECT rowid + 1 AS __row, {select} FROM {parsed}")
         return
     total = con.execute(f"SELECT count(*) FROM {parsed}").fetchall()[0][0] + n_rej
     con.execute(
@@ -166,7 +179,16 @@ def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) -> No
     )
     # number every line (rejected lines keep their place), then keep the JSON ones
     _number_rows(con, "_docket_lines", "line")
-    con.execute(f"ALTER TABLE {RAW} RENAME TO _docket_numbered")
+    kind = "VIEW" if _is_view(con, RAW) else "TABLE"
+    con.execute(f"ALTER {kind} {RAW} RENAME TO _docket_numbered")
+
+
+def _is_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name = ?", [name]
+        ).fetchall()[0][0]
+    )
 
 
 def _json_columns(con: duckdb.DuckDBPyConnection, m: SourceMapping, path: Path) -> None:
@@ -186,10 +208,11 @@ def _json_columns(con: duckdb.DuckDBPyConnection, m: SourceMapping, path: Path) 
             SELECT __row, CASE WHEN {ok} THEN json_extract_string(line, {paths}) END AS __v
             FROM _docket_numbered WHERE {ok})"""
     )
+    # The lines RAW did not take (an anti-join: cheaper than parsing every line again)
     con.execute(
         f"""INSERT INTO {REJ} SELECT __row, line,
             CASE WHEN json_valid(line) THEN 'not a JSON object' ELSE 'not valid JSON' END
-        FROM _docket_numbered WHERE NOT ({ok}) AND trim(line) <> ''"""
+        FROM _docket_numbered n ANTI JOIN {RAW} r USING (__row) WHERE trim(line) <> ''"""
     )
 
 
@@ -238,10 +261,7 @@ def xml_to_jsonl(src: Path, dst: Path, record: str, encoding: str | None = None)
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, m: SourceMapping, tmp: Path) -> Staged:
     """Read `path` into RAW and REJ (see module docstring)."""
-    for t in (RAW, REJ, "_docket_parsed", "_docket_lines", "_docket_numbered"):
-        con.execute(f"DROP TABLE IF EXISTS {t}")
-    for t in ("_docket_rej_errors", "_docket_rej_scans"):
-        con.execute(f"DROP TABLE IF EXISTS temp.{t}")
+    drop_temps(con)
     src, transcoded = path, False
     encoding = _NATIVE_ENCODINGS.get(m.encoding, "utf-8")
     if m.format == "xml":
