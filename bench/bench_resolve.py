@@ -287,9 +287,9 @@ def _accuracy(kind: str, store: Path, truth: Path) -> dict[str, Any]:
                 mem.sql("SELECT mention_id, entity_id AS cluster_id FROM s.entity_mentions"),
                 "truth_mentions",
                 pairs="s.resolve_pairs",
-                groups=mem.sql("SELECT mention_id, profile_id AS group_id FROM s.resolve_profiles"),
-                left="profile_id_l",
-                right="profile_id_r",
+                groups=mem.sql("SELECT mention_id, node AS group_id FROM s.resolve_profiles"),
+                left="node_l",
+                right="node_r",
             )
     finally:
         mem.close()

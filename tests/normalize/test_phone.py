@@ -39,3 +39,8 @@ def test_never_raises_and_is_idempotent(raw: str) -> None:
     if result.value is not None:
         assert result.value.startswith("+")
         assert normalize_phone(result.value).value == result.value
+
+
+def test_leading_zeros_that_do_not_survive_a_second_parse_are_refused() -> None:
+    assert normalize_phone("000000000").value is None
+    assert normalize_phone("+39 06 1234 5678").value == "+390612345678"  # Italy keeps its 0

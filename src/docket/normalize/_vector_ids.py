@@ -19,6 +19,7 @@ CLEAN_PATTERN = r"^(?:[0-9]{17}[0-9Xx]|[0-9]{15})$"
 _WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 _CHECK = np.frombuffer(b"10X98765432", dtype=np.uint8)
 _DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+_SEXES = pa.array(["F", "M"], type=pa.string())  # by the 17th digit's parity
 _TYPE = pa.struct(
     [
         ("number", pa.string()),
@@ -36,11 +37,34 @@ def clean_mask(values: pa.Array) -> npt.NDArray[np.bool_]:
     return np.asarray(mask.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def _fixed_width(values: pa.Array, width: int) -> npt.NDArray[np.uint8]:
+    """ASCII strings of at most `width` bytes as an (n, width) byte matrix, NUL-padded."""
+    values = values.cast(pa.string())
+    n = len(values)
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[
+        values.offset : values.offset + n + 1
+    ]
+    data = values.buffers()[2]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(1, np.uint8)
+    column = np.arange(width)
+    at = np.minimum(offsets[:-1, None] + column[None, :], max(len(data) - 1, 0))
+    inside = column[None, :] < np.diff(offsets)[:, None]
+    return np.where(inside, data[at], 0).astype(np.uint8)
+
+
+def _strings(chars: npt.NDArray[np.uint8]) -> pa.Array:
+    """Rows of an (n, width) byte matrix as an Arrow string array (no NULs inside)."""
+    n, width = chars.shape
+    offsets = np.arange(0, width * (n + 1), width, dtype=np.int32)
+    data = np.ascontiguousarray(chars).tobytes()
+    return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+
+
 def resident_ids(values: pa.Array) -> pa.StructArray:
     """RicInfo rows for `values`, all matching CLEAN_PATTERN."""
-    raw = np.asarray(pc.utf8_upper(values).to_numpy(zero_copy_only=False).astype("S18"))
-    chars = raw.view(np.uint8).reshape(len(raw), 18).copy()
-    legacy = chars[:, 15] == 0  # 15 digits: NUL-padded by the S18 dtype
+    chars = _fixed_width(values, 18)
+    chars[chars == ord("x")] = ord("X")
+    legacy = chars[:, 15] == 0  # 15 digits: NUL-padded
     if legacy.any():
         old = chars[legacy]
         body = np.zeros_like(old)
@@ -65,10 +89,10 @@ def resident_ids(values: pa.Array) -> pa.StructArray:
     today = np.datetime64(dt.date.today(), "D")
     real &= (born >= np.datetime64("1880-01-01")) & (born <= today)
 
-    number = pa.array(chars.view("S18").reshape(len(chars)).astype(str), type=pa.string())
+    number = _strings(chars)
     birth = pa.array(np.where(real, born, np.datetime64("1970-01-01")), type=pa.date32())
     birth = pc.if_else(pa.array(real), birth, pa.scalar(None, pa.date32()))
-    sex = pa.array(np.where(digits[:, 16] % 2 == 1, "M", "F"), type=pa.string())
+    sex = _SEXES.take(pa.array(digits[:, 16] % 2))
     region = pc.utf8_slice_codeunits(number, 0, 6)
     return pa.StructArray.from_arrays(
         [number, pa.array(check_ok & real), birth, sex, region], fields=list(_TYPE)

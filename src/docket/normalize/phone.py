@@ -31,8 +31,18 @@ def normalize_phone(raw: object, region: str = DEFAULT_REGION) -> Result[str]:
     if not phonenumbers.is_possible_number(number):
         return fail("not a possible phone number (wrong length)")
     e164 = phonenumbers.format_number(number, _E164)
+    if number.italian_leading_zero and _reparse(e164) != e164:
+        # Leading zeros kept by phonenumbers ('000000000') do not survive a second parse.
+        return fail("not a phone number (leading zeros)")
     caveat = None if phonenumbers.is_valid_number(number) else NOT_VALID_CAVEAT
     return ok(e164, caveat)
+
+
+def _reparse(e164: str) -> str | None:
+    try:
+        return str(phonenumbers.format_number(phonenumbers.parse(e164, None), _E164))
+    except phonenumbers.NumberParseException:
+        return None
 
 
 __all__ = ["DEFAULT_REGION", "normalize_phone"]

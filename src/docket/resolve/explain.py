@@ -96,10 +96,14 @@ def explain(pd: PersonData, a: str, b: str) -> Explanation:
     )
     ex = Explanation(ma, mb, ent.get(ma), ent.get(mb))
     pd.objects.extend([ma, mb, *(e for e in (ex.entity_l, ex.entity_r) if e)])
-    prof: dict[str, str] = dict(
-        q("SELECT mention_id, profile_id FROM resolve_profiles WHERE mention_id IN (?, ?)", pair)
-    )
-    pa, pb = sorted([prof.get(ma, ma), prof.get(mb, mb)])
+    prof: dict[str, tuple[str, int]] = {
+        r[0]: (r[1], r[2])
+        for r in q(
+            "SELECT mention_id, profile_id, node FROM resolve_profiles WHERE mention_id IN (?, ?)",
+            pair,
+        )
+    }
+    (pa, na), (pb, nb) = sorted([prof.get(ma, (ma, -1)), prof.get(mb, (mb, -1))])
     for stage, rule, weight in q(
         "SELECT stage, rule, match_weight FROM match_evidence "
         "WHERE (mention_id_l, mention_id_r) IN ((?, ?), (?, ?), (?, ?), (?, ?)) ORDER BY stage",
@@ -112,9 +116,8 @@ def explain(pd: PersonData, a: str, b: str) -> Explanation:
         ex.compared = "identical normalised records (one profile): compared by construction"
     else:
         scored = q(
-            "SELECT match_weight, rule FROM resolve_pairs WHERE profile_id_l = ? "
-            "AND profile_id_r = ?",
-            [pa, pb],
+            "SELECT match_weight, rule FROM resolve_pairs WHERE node_l = ? AND node_r = ?",
+            [na, nb],
         )
         if not scored:
             ex.compared = "not compared: no blocking rule paired them (scored below anyway)"

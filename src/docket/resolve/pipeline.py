@@ -8,11 +8,13 @@ evidence → one transaction that replaces the previous resolution.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import resources
 from typing import Any
 
 import duckdb
@@ -51,6 +53,8 @@ from docket.resolve.score import (
     score_candidates,
 )
 from docket.resolve.train import train
+
+PCLUSTER = "_rs_pcluster"  # profile number → cluster, contact records attached
 
 # Model links at or above this match weight are clustered (chosen on generated worlds:
 # precision stays >= 0.999 from 4 up; recall falls off above 8).
@@ -129,6 +133,7 @@ def resolve(
             "_rs_labels",
             "_rs_evidence",
             "_rs_judged",
+            PCLUSTER,
         ):
             con.execute(f"DROP TABLE IF EXISTS temp.{t}")
     return summary
@@ -295,21 +300,28 @@ def _cluster(con: duckdb.DuckDBPyConnection, s: ResolveSummary) -> None:
             ANTI JOIN {CANDIDATES} USING (node_l, node_r)"""
     )
     con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {PCLUSTER} AS
+            SELECT node, coalesce(a.cluster, l.cluster) AS cluster
+            FROM _rs_labels l LEFT JOIN {ATTACH} a USING (node)"""
+    )
+    con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {ASSIGN} AS
-        SELECT m.mention_id, coalesce(a.cluster, l.cluster) AS cluster
+        SELECT m.mention_id, c.cluster
         FROM {MEMBERS} m JOIN {PROFILES} p ON p.unique_id = m.profile_id
-        JOIN _rs_labels l USING (node) LEFT JOIN {ATTACH} a USING (node)
+        JOIN {PCLUSTER} c USING (node)
         """
     )
 
 
-def _named_pairs(table: str, where: str = "") -> str:
-    """SELECT over a table of profile-number pairs (node_l, node_r) that adds their profile
-    ids (profile_id_l, profile_id_r)."""
+def _kept_pairs(table: str, where: str = "true") -> str:
+    """SELECT of the pairs of `table` (node_l, node_r, ...) inside one entity, with their
+    profile ids (profile_id_l, profile_id_r)."""
     return f"""SELECT pl.unique_id AS profile_id_l, pr.unique_id AS profile_id_r, t.*
-               FROM (SELECT * FROM {table} {where}) t
-               JOIN {PROFILES} pl ON pl.node = t.node_l JOIN {PROFILES} pr ON pr.node = t.node_r"""
+               FROM {table} t
+               JOIN {PCLUSTER} cl ON cl.node = t.node_l JOIN {PCLUSTER} cr ON cr.node = t.node_r
+               JOIN {PROFILES} pl ON pl.node = t.node_l JOIN {PROFILES} pr ON pr.node = t.node_r
+               WHERE cl.cluster = cr.cluster AND {where}"""
 
 
 def _evidence(con: duckdb.DuckDBPyConnection, settings: dict[str, Any], version: int) -> int:
@@ -324,15 +336,11 @@ def _evidence(con: duckdb.DuckDBPyConnection, settings: dict[str, Any], version:
         FROM {MEMBERS} m WHERE m.mention_id <> m.profile_id
         UNION ALL
         SELECT d.profile_id_l, d.profile_id_r, 'deterministic', d.rule, NULL, NULL
-        FROM ({_named_pairs(DETERMINISTIC)}) d
-        JOIN ent a ON a.mention_id = d.profile_id_l JOIN ent b ON b.mention_id = d.profile_id_r
-        WHERE a.entity_id = b.entity_id
+        FROM ({_kept_pairs(DETERMINISTIC)}) d
         UNION ALL
         SELECT s.profile_id_l, s.profile_id_r, 'probabilistic', 'model v{version}',
                round(s.match_weight, 3), {evidence_sql(settings, "s.")}
-        FROM ({_named_pairs(SCORED, f"WHERE match_weight >= {LINK_WEIGHT}")}) s
-        JOIN ent a ON a.mention_id = s.profile_id_l JOIN ent b ON b.mention_id = s.profile_id_r
-        WHERE a.entity_id = b.entity_id
+        FROM ({_kept_pairs(SCORED, f"t.match_weight >= {LINK_WEIGHT}")}) s
         UNION ALL
         SELECT j.mention_id_l, j.mention_id_r, 'judgement', 'same: ' || j.judgement_id, NULL, NULL
         FROM _rs_judged j
@@ -348,16 +356,23 @@ REPLACED = ("entities", "entity_mentions", "match_evidence", "resolve_pairs", "r
 
 
 def _recreate(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Empty `table` by dropping and re-creating it from its own DDL (inside the caller's
-    transaction). DELETE of every row made the COMMIT take 19 s at 470k mentions (the
-    checkpoint rewrites each deleted row group); DROP + CREATE commits in under 1 s."""
-    ddl = con.execute(
-        "SELECT sql FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name = 'main' AND table_name = ? AND NOT temporary",
-        [table],
-    ).fetchall()[0][0]
+    """Empty `table` by dropping and re-creating it from the DDL in tables.sql (inside the
+    caller's transaction; a store made by an older version gets the current columns).
+    DELETE of every row made the COMMIT take 19 s at 470k mentions (the checkpoint
+    rewrites each deleted row group); DROP + CREATE commits in under 1 s."""
     con.execute(f"DROP TABLE main.{table}")
-    con.execute(str(ddl))
+    con.execute(_DDL[table])
+
+
+def _table_ddl() -> dict[str, str]:
+    """CREATE TABLE statement of each table in resolve/tables.sql, by table name (each
+    statement there ends with a line holding only ');')."""
+    text = (resources.files("docket.resolve") / "tables.sql").read_text(encoding="utf-8")
+    found = re.finditer(r"^CREATE TABLE IF NOT EXISTS (\w+) \(.*?^\);", text, re.M | re.S)
+    return {m[1]: m[0] for m in found}
+
+
+_DDL = _table_ddl()
 
 
 def _swap(
@@ -377,17 +392,16 @@ def _swap(
         con.execute(f"INSERT INTO entities SELECT * FROM {NEW_ENTITIES}")
         con.execute(f"INSERT INTO entity_mentions SELECT * FROM {NEW_MEMBERS}")
         con.execute("INSERT INTO match_evidence SELECT * FROM _rs_evidence")
-        con.execute(f"INSERT INTO resolve_profiles SELECT mention_id, profile_id FROM {MEMBERS}")
+        con.execute(
+            f"""INSERT INTO resolve_profiles SELECT m.mention_id, m.profile_id, p.node
+                FROM {MEMBERS} m JOIN {PROFILES} p ON p.unique_id = m.profile_id"""
+        )
         con.execute(
             f"""
             INSERT INTO resolve_pairs
-            SELECT profile_id_l, profile_id_r, match_weight, rule FROM ({
-                _named_pairs(
-                    f'''(SELECT c.node_l, c.node_r, s.match_weight, d.rule FROM {CANDIDATES} c
-                     LEFT JOIN {SCORED} s USING (node_l, node_r)
-                     LEFT JOIN {DETERMINISTIC} d USING (node_l, node_r))'''
-                )
-            })
+            SELECT c.node_l, c.node_r, s.match_weight, d.rule FROM {CANDIDATES} c
+            LEFT JOIN {SCORED} s USING (node_l, node_r)
+            LEFT JOIN {DETERMINISTIC} d USING (node_l, node_r)
             """
         )
         con.execute(f"INSERT INTO entity_redirects SELECT * FROM {REDIRECTS}")
@@ -419,14 +433,13 @@ def compared_pairs(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
     """
     return con.sql(
         """
-        WITH p AS (SELECT profile_id_l, profile_id_r FROM resolve_pairs
-                   UNION ALL SELECT profile_id, profile_id FROM resolve_profiles
-                   GROUP BY profile_id)
+        WITH p AS (SELECT node_l, node_r FROM resolve_pairs
+                   UNION ALL SELECT node, node FROM resolve_profiles GROUP BY node)
         SELECT DISTINCT least(a.mention_id, b.mention_id) AS mention_id_l,
                greatest(a.mention_id, b.mention_id) AS mention_id_r
         FROM p
-        JOIN resolve_profiles a ON a.profile_id = p.profile_id_l
-        JOIN resolve_profiles b ON b.profile_id = p.profile_id_r
+        JOIN resolve_profiles a ON a.node = p.node_l
+        JOIN resolve_profiles b ON b.node = p.node_r
         WHERE a.mention_id <> b.mention_id
         """
     )

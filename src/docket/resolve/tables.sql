@@ -25,16 +25,20 @@ CREATE TABLE IF NOT EXISTS entity_redirects (
 );
 
 -- Identical normalised mentions are collapsed into one profile (keyed by its smallest
--- mention_id) before comparison; each mention names its profile.
+-- mention_id) before comparison; each mention names its profile and the profile's number
+-- (node: its rank by profile_id, from 0, valid until the next resolve).
 CREATE TABLE IF NOT EXISTS resolve_profiles (
     mention_id  VARCHAR NOT NULL,        -- unique
-    profile_id  VARCHAR NOT NULL
+    profile_id  VARCHAR NOT NULL,
+    node        BIGINT NOT NULL
 );
 
--- Every profile pair the blocking rules generated and the model scored.
+-- Every profile pair the blocking rules generated and the model scored, by profile number
+-- (resolve_profiles.node): integers keep the million-person store's tens of millions of
+-- pairs cheap to write.
 CREATE TABLE IF NOT EXISTS resolve_pairs (
-    profile_id_l  VARCHAR NOT NULL,      -- profile_id_l < profile_id_r
-    profile_id_r  VARCHAR NOT NULL,
+    node_l        BIGINT NOT NULL,       -- node_l < node_r
+    node_r        BIGINT NOT NULL,
     match_weight  DOUBLE,                -- NULL when linked deterministically (not scored)
     rule          VARCHAR                -- the deterministic rule, when one applied
 );

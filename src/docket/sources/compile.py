@@ -359,7 +359,12 @@ class _Compiler:
             f"arg_min(__rk, __row) AS record_key FROM {NORM} "
             f"WHERE __reason IS NULL AND __t{j} IS NOT NULL GROUP BY __t{j}"
         )
-        missing = "WHERE NOT EXISTS (SELECT 1 FROM things t WHERE t.thing_id = n.thing_id)"
+        # The prefix test changes nothing (equal ids share it) but lets DuckDB skip the row
+        # groups of other kinds, and hash only this kind's things.
+        missing = (
+            "WHERE NOT EXISTS (SELECT 1 FROM things t WHERE "
+            f"starts_with(t.thing_id, {lit(t.kind + ':')}) AND t.thing_id = n.thing_id)"
+        )
         if not cols:
             return [
                 (
@@ -384,16 +389,20 @@ class _Compiler:
         return f"__t{j}"
 
     def holdings(self) -> list[str]:
-        out = []
+        """(mention, thing) stays unique without looking at the table: a mention id is this
+        source's and replace() removed the earlier rows of every record key loaded here, so
+        only an earlier holding of the same row can repeat a pair."""
+        out, earlier = [], []
         for h in self.m.holdings:
             t = self._tid(h.asset)
             mid = f"{self.src} || ':' || __rk"
+            repeats = "".join(f" AND {t} IS DISTINCT FROM {e}" for e in earlier)
             out.append(
                 "INSERT INTO holdings (mention_id, thing_id, relation, source, record_key) "
                 f"SELECT {mid}, {t}, {lit(h.relation)}, {self.src}, __rk "
-                f"FROM {NORM} WHERE __reason IS NULL AND {t} IS NOT NULL AND NOT EXISTS "
-                f"(SELECT 1 FROM holdings h WHERE h.mention_id = {mid} AND h.thing_id = {t})"
+                f"FROM {NORM} WHERE __reason IS NULL AND {t} IS NOT NULL{repeats}"
             )
+            earlier.append(t)
         return out
 
     def _event_id(self, index: int) -> str:
