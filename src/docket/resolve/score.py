@@ -8,6 +8,7 @@ the store connection stays free for our own statements.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 import duckdb
@@ -19,6 +20,10 @@ from docket.resolve.profiles import PROFILES
 SCORED = "_rs_scored"
 # gamma_* (the level) is only output with the matching columns; mw_* with the intermediate ones
 _RETAIN = {"retain_matching_columns": True, "retain_intermediate_calculation_columns": True}
+# Scoring every candidate keeps only the weights: the matching columns (each compared value,
+# both sides) made Splink's output several times wider, a third of its time at 1M people.
+# A link's levels are read back from its weights (`evidence_sql`).
+_WEIGHTS_ONLY = {"retain_matching_columns": False, "retain_intermediate_calculation_columns": True}
 
 
 def level_labels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
@@ -36,15 +41,32 @@ def level_labels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
     return out
 
 
+def level_weights(settings: dict[str, Any]) -> dict[str, list[tuple[float, str]]]:
+    """comparison name → [(match weight, label)] of its levels, levels of equal weight
+    sharing one label ('a or b'); a missing value weighs 0."""
+    out: dict[str, list[tuple[float, str]]] = {}
+    for comp in settings["comparisons"]:
+        by_weight: dict[float, list[str]] = {}
+        for lv in comp["comparison_levels"]:
+            w = 0.0
+            if not lv.get("is_null_level"):
+                w = math.log2(float(lv["m_probability"]) / float(lv["u_probability"]))
+            by_weight.setdefault(round(w, 6), []).append(lv["label_for_charts"])
+        out[comp["output_column_name"]] = [(w, " or ".join(ls)) for w, ls in by_weight.items()]
+    return out
+
+
 def evidence_sql(settings: dict[str, Any], prefix: str = "") -> str:
-    """SQL list of STRUCT(comparison, level, weight) from gamma_* / mw_* columns."""
+    """SQL list of STRUCT(comparison, level, weight) from the mw_* columns: each level has
+    its own weight, log2(m/u), so the weight names the level."""
     items = []
-    for name, labels in level_labels(settings).items():
+    for name, levels in level_weights(settings).items():
         case = " ".join(
-            f"WHEN {g} THEN '{lab.replace(chr(39), chr(39) * 2)}'" for g, lab in labels.items()
+            f"WHEN abs({prefix}mw_{name} - {w!r}) < 1e-5 THEN '{lab.replace(chr(39), chr(39) * 2)}'"
+            for w, lab in levels
         )
         items.append(
-            f"{{'comparison': '{name}', 'level': CASE {prefix}gamma_{name} {case} END, "
+            f"{{'comparison': '{name}', 'level': CASE {case} END, "
             f"'weight': round({prefix}mw_{name}, 3)}}"
         )
     return "[" + ", ".join(items) + "]"
@@ -119,7 +141,7 @@ def score_candidates(
 ) -> int:
     """Score every candidate pair not already linked deterministically; return how many.
 
-    With `detail_from`, the gamma_*/mw_* columns (evidence) are kept only for pairs
+    With `detail_from`, the mw_* columns (evidence) are kept only for pairs
     scoring at least that match weight and are NULL below it: every pair keeps its
     weight, but a million-person store no longer carries evidence for millions of
     non-links."""
@@ -135,16 +157,14 @@ def score_candidates(
         "CREATE OR REPLACE TABLE blocked_pairs AS SELECT * FROM _transfer",
     )
     db_api = DuckDBAPI(connection=mem)
-    settings = {**settings, **_RETAIN}
+    settings = {**settings, **_WEIGHTS_ONLY}
     linker = Linker(db_api.register("profiles"), settings, log_level=logging.ERROR)
     linker.table_management.register_blocked_pairs_for_predict(db_api.register("blocked_pairs"))
     predictions = linker.inference.predict(warning_mode="never")
     names = [c["output_column_name"] for c in settings["comparisons"]]
     keep = "" if detail_from is None else f"WHEN match_weight >= {float(detail_from)!r} "
     cols = ", ".join(
-        f"{c}_{n}" if not keep else f"CASE {keep}THEN {c}_{n} END AS {c}_{n}"
-        for n in names
-        for c in ("gamma", "mw")
+        f"mw_{n}" if not keep else f"CASE {keep}THEN mw_{n} END AS mw_{n}" for n in names
     )
     mem.execute("DROP TABLE IF EXISTS blocked_pairs")
     _transfer(
