@@ -153,7 +153,7 @@ def _latin_name() -> st.SearchStrategy[str]:
     )
     accented = cased.map(lambda t: t.replace("a", "ā", 1).replace("u", "ü", 1))
     word = st.one_of(cased, accented, st.sampled_from(["John", "SMITH", "B", "Q"]))
-    sep = st.sampled_from([" ", "/", "  ", ", "])
+    sep = st.sampled_from([" ", "/", "  ", ", ", "_", "__"])
     return st.tuples(st.lists(word, min_size=1, max_size=3), sep).map(
         lambda t: t[1].join(t[0]) if t[1] != "/" else "/".join([t[0][0], " ".join(t[0][1:])])
     )
@@ -325,3 +325,12 @@ def test_passport_column_path_agrees_with_the_reference(values: list[str]) -> No
 
     got = _fresh("passport", pa.array(values, type=pa.string()), column_min=1).to_pylist()
     assert got == [expected("passport", v) for v in values]
+
+
+def test_names_with_underscores_take_the_column_path_and_agree() -> None:
+    from docket.normalize.sql import _fresh
+
+    values = ["ping_li", "LI_WU", "méilì_zhū", "Wang_Xiuying/Li", "_li", "li_", "zhang__wei"]
+    got = _fresh("name", pa.array(values), column_min=1).to_pylist()
+    assert got == [expected("name", v) for v in values]
+    assert got[0]["key"] == "liping"  # type: ignore[index]

@@ -188,11 +188,16 @@ def _tokens(part: str) -> list[str]:
 
 
 def _token_syllables(token: str) -> tuple[str, ...] | None:
+    """Syllables of a token, split at apostrophes and hyphens first; when a piece is not
+    pinyin, of the token without them ("AK'E" → a ke: the other reading, 'ake', would read
+    as pinyin when normalised again)."""
     out: list[str] = []
-    for piece in _APOSTROPHES.split(token.casefold()):
+    folded = token.casefold()
+    pieces = _APOSTROPHES.split(folded)
+    for piece in pieces:
         seg = _segment(piece)
         if seg is None:
-            return None
+            return _segment("".join(pieces)) if len(pieces) > 1 else None
         out.extend(seg)
     return tuple(out)
 

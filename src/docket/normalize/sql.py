@@ -202,18 +202,20 @@ def _fresh_names(values: pa.Array) -> pa.Array:
 
     hanzi = np.flatnonzero(fast_mask(values))
     take(hanzi_names, values.take(pa.array(hanzi)), hanzi)
-    ascii_latin = latin_mask(values)
+    # Words joined by '_' ('ping_li') are separate tokens for names.normalize_name too.
+    spaced = pc.replace_substring(values, "_", " ")
+    ascii_latin = latin_mask(spaced)
     plain = np.flatnonzero(ascii_latin & remaining)
     # Other Latin forms (tone marks, ü, full-width letters): NFKD and drop the marks, as
     # names.strip_accents does, then try the same path.
     other = np.flatnonzero(remaining & ~ascii_latin)
-    other_values = values.take(pa.array(other))
+    other_values = spaced.take(pa.array(other))
     decomposed = pc.utf8_normalize(other_values, form="NFKD")
     folded = pc.replace_substring_regex(decomposed, _MARKS, "")
     short = np.asarray(pc.less_equal(pc.utf8_length(decomposed), _MAX_LEN), dtype=bool)
     accented = np.flatnonzero(latin_mask(folded) & short)
     latin = np.concatenate([plain, other[accented]])
-    source = pa.concat_arrays([values.take(pa.array(plain)), folded.take(pa.array(accented))])
+    source = pa.concat_arrays([spaced.take(pa.array(plain)), folded.take(pa.array(accented))])
     take(latin_names, source, latin)
     slow = np.flatnonzero(remaining)
     parts.append(_reference(kind, values.take(pa.array(slow)).to_pylist()))

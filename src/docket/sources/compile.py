@@ -392,7 +392,8 @@ class _Compiler:
         """(mention, thing) stays unique without looking at the table: a mention id is this
         source's and replace() removed the earlier rows of every record key loaded here, so
         only an earlier holding of the same row can repeat a pair."""
-        out, earlier = [], []
+        out: list[str] = []
+        earlier: list[str] = []
         for h in self.m.holdings:
             t = self._tid(h.asset)
             mid = f"{self.src} || ':' || __rk"
