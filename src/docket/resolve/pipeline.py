@@ -246,8 +246,11 @@ def _cluster(con: duckdb.DuckDBPyConnection, s: ResolveSummary) -> None:
             "INSERT INTO _rs_judged VALUES (?, ?, ?, ?)",
             [[j.mention_id_l, j.mention_id_r, j.verdict, j.judgement_id] for j in judged],
         )
-    node_of = f"""(SELECT p.node FROM {MEMBERS} m JOIN {PROFILES} p ON p.unique_id = m.profile_id
-                   WHERE m.mention_id = {{}})"""
+    # a judged mention is a profile of its own (profiles.py): its profile id is its mention id
+    judged_nodes = f"""SELECT l.node AS l, r.node AS r FROM _rs_judged j
+                       JOIN {PROFILES} l ON l.unique_id = j.mention_id_l
+                       JOIN {PROFILES} r ON r.unique_id = j.mention_id_r
+                       WHERE j.verdict = '{{}}'"""
     edges = con.execute(
         f"""
         SELECT node_l AS l, node_r AS r, 100.0 AS w, {KIND_DET}::TINYINT AS kind
@@ -256,16 +259,11 @@ def _cluster(con: duckdb.DuckDBPyConnection, s: ResolveSummary) -> None:
         SELECT node_l, node_r, match_weight, {KIND_MODEL}::TINYINT FROM {SCORED}
         WHERE match_weight >= {LINK_WEIGHT}
         UNION ALL
-        SELECT {node_of.format("j.mention_id_l")}, {node_of.format("j.mention_id_r")},
-               1000.0, {KIND_MUST}::TINYINT
-        FROM _rs_judged j WHERE verdict = 'same'
+        SELECT l, r, 1000.0, {KIND_MUST}::TINYINT FROM ({judged_nodes.format("same")})
         """
     ).fetchnumpy()
     s.model_links = int(np.count_nonzero(edges["kind"] == KIND_MODEL))
-    cannot = con.execute(
-        f"""SELECT {node_of.format("j.mention_id_l")}, {node_of.format("j.mention_id_r")}
-            FROM _rs_judged j WHERE verdict = 'different'"""
-    ).fetchall()
+    cannot = con.execute(judged_nodes.format("different")).fetchall()
     result = cluster(
         n,
         Edges(
