@@ -32,7 +32,6 @@ import duckdb
 from rich.console import Console
 
 from bench._docs import DOCS, machine, write_section
-from docket.sources.compile import LOOKUP
 from docket.sources.ingest import ingest_file, install_normalizers, match, sha256_file
 from docket.sources.mapping import SourceMapping, shipped_mappings
 from docket.sources.readers import lit, transcode
@@ -87,24 +86,6 @@ def floor(files: list[tuple[Path, SourceMapping]]) -> dict[str, tuple[float, int
     return out
 
 
-class _Timed:
-    """The store connection, timing the statements that run the normalisers (lookups)."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.con = con
-        self.normalising = 0.0
-
-    def execute(self, query: str, *args: object) -> duckdb.DuckDBPyConnection:
-        t0 = time.perf_counter()
-        result = self.con.execute(query, *args)
-        if query.startswith(f"CREATE TEMP TABLE {LOOKUP}"):
-            self.normalising += time.perf_counter() - t0
-        return result
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.con, name)
-
-
 def ingest(
     files: list[tuple[Path, SourceMapping]],
 ) -> tuple[dict[str, tuple[float, int, int, float]], float]:
@@ -117,11 +98,10 @@ def ingest(
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         con = connect(Path(tmp) / "docket.duckdb")
         install_normalizers(con)
-        timed = _Timed(con)
         for path, m in files:
-            t0, n0 = time.perf_counter(), timed.normalising
-            r = ingest_file(timed, path, m)  # type: ignore[arg-type]
-            secs, norm = time.perf_counter() - t0, timed.normalising - n0
+            t0 = time.perf_counter()
+            r = ingest_file(con, path, m)
+            secs, norm = time.perf_counter() - t0, r.normalising
             out[m.name] = (secs, r.rows_read, r.rows_quarantined, norm)
             console.print(
                 f"  {m.name}: {r.rows_read:,} rows in {secs:.1f} s, {norm:.1f} s of it in "

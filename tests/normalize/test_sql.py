@@ -334,3 +334,25 @@ def test_names_with_underscores_take_the_column_path_and_agree() -> None:
     got = _fresh("name", pa.array(values), column_min=1).to_pylist()
     assert got == [expected("name", v) for v in values]
     assert got[0]["key"] == "liping"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("kind", ["name", "phone", "resident_id", "date"])
+def test_lookup_query_normalises_each_row_of_a_query(
+    con: duckdb.DuckDBPyConnection, kind: str
+) -> None:
+    from docket.normalize.sql import lookup_query
+
+    raw = {
+        "name": ["张伟", " 张伟", "ZHANG/WEI", "", "!!"],
+        "phone": ["13812345678", " 13812345678 ", "8613812345678", "", "12"],
+        "resident_id": ["110101199003071233", "110101900307123", " x ", "", "1"],
+        "date": ["1990-03-07", "1990/3/7 ", "x", "", "07.03.1990"],
+    }[kind]
+    con.register("raw_values", pa.table({"k": pa.array(raw, type=pa.string())}))
+    query = "SELECT k, NULLIF(trim(k), '') AS i FROM raw_values"
+    assert lookup_query(con, kind, query, "lk") == len(raw) - 1  # the empty one is left out
+    rows = con.execute("SELECT k, i, r FROM lk").fetchall()
+    con.unregister("raw_values")
+    assert {k for k, _, _ in rows} == {v for v in raw if v.strip()}
+    for _k, i, r in rows:
+        assert r == expected(kind, i)

@@ -420,6 +420,38 @@ def lookup_table(
     return len(distinct)
 
 
+def _distinct_answers(kind: str, values: pa.Array) -> pa.Array:
+    """Answers for values with no nulls and few repeats: no dedupe pass first."""
+    if not pa.types.is_string(values.type):
+        values = values.cast(pa.string())
+    if len(values) == 0:
+        return pa.array([], type=_KINDS[kind][2])
+    if kind in _NO_MEMO:
+        return _fresh(kind, values, 1)
+    return _MEMOS[kind].answers(values)
+
+
+def lookup_query(con: duckdb.DuckDBPyConnection, kind: str, query: str, target: str) -> int:
+    """TEMP TABLE `target(k, i, r)` from `query`'s rows (k, i): r is i normalised; rows
+    whose i is null are left out.
+
+    `query` should give each k once. The values are normalised in one batch (as
+    `lookup_table` does), which spares the per-chunk cost of calling norm_* from SQL.
+    Returns the number of rows."""
+    table = con.sql(query).to_arrow_table()
+    table = table.filter(pc.is_valid(table.column(1)))
+    answers = _distinct_answers(kind, table.column(1).combine_chunks())
+    view = f"_docket_lookup_arrow_{threading.get_ident()}"
+    con.register(view, table.append_column("r", answers))
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {_quote(target)} AS SELECT * FROM {_quote(view)}"
+        ).fetchall()
+    finally:
+        con.unregister(view)
+    return table.num_rows
+
+
 def _udf(kind: str) -> Callable[[pa.Array | pa.ChunkedArray], pa.Array]:
     def udf(values: pa.Array | pa.ChunkedArray) -> pa.Array:
         return vector_normalize(kind, values)
@@ -453,4 +485,11 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-__all__ = ["SQL_FUNCTIONS", "install", "lookup_table", "reset_memo", "vector_normalize"]
+__all__ = [
+    "SQL_FUNCTIONS",
+    "install",
+    "lookup_query",
+    "lookup_table",
+    "reset_memo",
+    "vector_normalize",
+]

@@ -63,11 +63,20 @@ def _has(rtype: str | None, part: str) -> bool:
     return bool(rtype) and re.search(rf"[(,]\s*\"?{part}\"?\s", str(rtype)) is not None
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """TEMP TABLE `table(k, i, r)`: `query` gives (k, i), r is `i` through normaliser `kind`."""
+
+    kind: str
+    query: str
+    table: str
+
+
 @dataclass
 class Plan:
     """The SQL for one file, in execution order."""
 
-    norm: list[str]
+    norm: list[str | Lookup]
     counts: str  # rows, rows with a reason, surplus rows with a duplicate record key
     dedupe: str
     quarantine: str
@@ -140,8 +149,8 @@ class _Compiler:
         """True when `f`'s lookup can be keyed by its raw column (one column, a normaliser)."""
         return f.value is None and len(f.columns) == 1 and f.format is None
 
-    def norm(self, used: set[str]) -> list[str]:
-        """Statements building NORM: one lookup per normaliser, then one SELECT over RAW.
+    def norm(self, used: set[str]) -> list[str | Lookup]:
+        """Steps building NORM: one lookup per normaliser, then one SELECT over RAW.
 
         Each normaliser runs once per distinct value of all the columns it applies to
         (calling and called numbers share one lookup), not once per row. A lookup is keyed
@@ -172,7 +181,9 @@ class _Compiler:
         for f in self.m.fields():
             if f.format is None and f.normalizer is not None:
                 lookups.setdefault(f.normalizer, []).append(f)
-        stmts, keyed, joins = [], set(), []
+        stmts: list[str | Lookup] = []
+        keyed: set[str] = set()
+        joins: list[str] = []
         for n, fields in lookups.items():
             if all(self._keyed(f) for f in fields):
                 keyed.add(n)
@@ -192,9 +203,7 @@ class _Compiler:
                     f"SELECT {self._input(f)} AS k FROM {RAW}" for f in fields
                 )
                 inner = f"SELECT DISTINCT k, k AS i FROM ({union}) WHERE k IS NOT NULL"
-            stmts.append(
-                f"CREATE TEMP TABLE {LOOKUP}{n} AS SELECT k, i, norm_{n}(i) AS r FROM ({inner})"
-            )
+            stmts.append(Lookup(n, inner, f"{LOOKUP}{n}"))
         for f in self.m.fields():
             i = self.index[id(f)]
             if f.format is None and f.normalizer is not None and f.normalizer in keyed:
