@@ -449,7 +449,7 @@ def lookup_query(con: duckdb.DuckDBPyConnection, kind: str, query: str, target: 
         ).fetchall()
     finally:
         con.unregister(view)
-    return table.num_rows
+    return int(table.num_rows)
 
 
 def _udf(kind: str) -> Callable[[pa.Array | pa.ChunkedArray], pa.Array]:

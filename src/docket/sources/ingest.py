@@ -147,13 +147,13 @@ def ingest_file(
             m, types, source=m.name, file=str(path), sha256=sha, transcoded=staged.transcoded
         )
         say("normalising")
-        for step in plan.norm:
-            if isinstance(step, Lookup):
+        for norm_step in plan.norm:
+            if isinstance(norm_step, Lookup):
                 t0 = time.perf_counter()
-                lookup_query(con, step.kind, step.query, step.table)
+                lookup_query(con, norm_step.kind, norm_step.query, norm_step.table)
                 result.normalising += time.perf_counter() - t0
             else:
-                con.execute(step)
+                con.execute(norm_step)
         n_rej = _one(con, f"SELECT count(*) FROM {REJ}")
         rows, bad, duplicates = con.execute(plan.counts).fetchall()[0]
         if duplicates:
