@@ -72,12 +72,11 @@ class BlockingReport:
 
 
 def build_candidates(con: duckdb.DuckDBPyConnection) -> BlockingReport:
-    """Create the temp table of candidate profile pairs (node_l < node_r: profile numbers), with
-    the first rule finding each."""
+    """Create the temp table of candidate profile pairs (node_l < node_r: profile numbers)."""
     # a key is a 64-bit hash of the rule and its values: joining and counting integers is
     # several times faster than strings, and a collision only adds a pair to score
     keys = " UNION ALL ".join(
-        f"SELECT {i} AS rule, hash({i}, {', '.join(cols)}) AS k, node, "
+        f"SELECT hash({i}, {', '.join(cols)}) AS k, node, "
         f"{SMALL_MAX_BLOCK if name in _SMALL_BLOCKS else MAX_BLOCK} AS cap "
         f"FROM {PROFILES} WHERE {' AND '.join(f'({c}) IS NOT NULL' for c in cols)}"
         for i, (name, cols) in enumerate(BLOCKING_KEYS.items())
@@ -87,7 +86,7 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> BlockingReport:
         CREATE OR REPLACE TEMP TABLE _rs_keys AS
         WITH k AS ({keys}),
         n AS (SELECT k, count(*) AS n, any_value(cap) AS cap FROM k GROUP BY k)
-        SELECT k.rule, k.k, k.node, n.n > n.cap AS too_big
+        SELECT k.k, k.node, n.n > n.cap AS too_big
         FROM k JOIN n USING (k) WHERE n.n >= 2
         """
     )
@@ -95,18 +94,12 @@ def build_candidates(con: duckdb.DuckDBPyConnection) -> BlockingReport:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {CANDIDATES} AS
-        SELECT l.node AS node_l, r.node AS node_r, min(l.rule) AS rule
+        SELECT DISTINCT l.node AS node_l, r.node AS node_r
         FROM (SELECT * FROM _rs_keys WHERE NOT too_big) l
         JOIN (SELECT * FROM _rs_keys WHERE NOT too_big) r
           ON l.k = r.k AND l.node < r.node
-        GROUP BY ALL
         """
     )
     con.execute("DROP TABLE _rs_keys")
     n = con.execute(f"SELECT count(*) FROM {CANDIDATES}").fetchall()[0][0]
     return BlockingReport(comparisons=int(n), skipped_keys=int(skipped))
-
-
-def rule_names() -> list[str]:
-    """Blocking rule names in the order of their numbers in the candidate table."""
-    return list(BLOCKING_KEYS)

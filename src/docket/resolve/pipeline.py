@@ -294,7 +294,7 @@ def _cluster(con: duckdb.DuckDBPyConnection, s: ResolveSummary) -> None:
     )
     con.execute(
         f"""INSERT INTO {CANDIDATES}
-            SELECT node_l, node_r, -1 FROM {DETERMINISTIC}
+            SELECT node_l, node_r FROM {DETERMINISTIC}
             ANTI JOIN {CANDIDATES} USING (node_l, node_r)"""
     )
     con.execute(
