@@ -208,7 +208,13 @@ def _json_columns(con: duckdb.DuckDBPyConnection, m: SourceMapping, path: Path) 
             SELECT __row, CASE WHEN {ok} THEN json_extract_string(line, {paths}) END AS __v
             FROM _docket_numbered WHERE {ok})"""
     )
-    # The lines RAW did not take (an anti-join: cheaper than parsing every line again)
+    # The lines RAW did not take: none when RAW has every non-blank line (the usual case,
+    # two counts); else an anti-join, cheaper than parsing every line again.
+    lines = con.execute(
+        "SELECT count(*) FILTER (WHERE trim(line) <> '') FROM _docket_numbered"
+    ).fetchall()[0][0]
+    if lines == con.execute(f"SELECT count(*) FROM {RAW}").fetchall()[0][0]:
+        return
     con.execute(
         f"""INSERT INTO {REJ} SELECT __row, line,
             CASE WHEN json_valid(line) THEN 'not a JSON object' ELSE 'not valid JSON' END
@@ -236,8 +242,9 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, m: SourceMapping) 
         raise IngestError(f"{path}: not a readable Parquet file: {exc}") from None
     _check_columns(m, path, [r[0] for r in desc])
     select = ", ".join(f"CAST({ident(c)} AS VARCHAR) AS {ident(c)}" for c in m.columns())
+    # A view: Parquet is columnar and fast to read again, and a copy costs more than that.
     con.execute(
-        f"""CREATE TEMP TABLE {RAW} AS SELECT file_row_number + 1 AS __row, {select}
+        f"""CREATE TEMP VIEW {RAW} AS SELECT file_row_number + 1 AS __row, {select}
         FROM read_parquet({src}, file_row_number=true)"""
     )
     con.execute(f"CREATE TEMP TABLE {REJ} (__row BIGINT, raw VARCHAR, reason VARCHAR)")
