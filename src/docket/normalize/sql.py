@@ -158,6 +158,8 @@ def _fresh_phones(values: pa.Array) -> pa.Array:
         return _reference("phone", values.to_pylist())
     fast = np.flatnonzero(mobile)
     slow = np.flatnonzero(~mobile)
+    if not len(slow):
+        return pc.binary_join_element_wise("+86", pc.struct_field(found, "n"), "")
     digits = pc.struct_field(found.take(pa.array(fast)), "n")
     e164 = pc.binary_join_element_wise("+86", digits, "")
     rest = _reference("phone", values.take(pa.array(slow)).to_pylist())
@@ -232,6 +234,8 @@ def _split_fast(
 ) -> pa.Array:
     """`answer` for the rows in `fast` (given those rows), the reference for the others."""
     chosen, slow = np.flatnonzero(fast), np.flatnonzero(~fast)
+    if not len(slow):
+        return answer(values)
     parts = [answer(values.take(pa.array(chosen)))] if len(chosen) else []
     parts.append(_reference(kind, values.take(pa.array(slow)).to_pylist()))
     order = np.argsort(np.concatenate([chosen, slow]), kind="stable")
