@@ -7,7 +7,11 @@ an m of exactly 0). Samples are chosen by hashing ids, so the same profiles
 give the same model whatever their row order.
 
 * u: all pairs among a hash-chosen sample of about sqrt(2 · U_SAMPLE_PAIRS)
-  profiles (1e6 pairs by default: enough, and minutes cheaper than 1e7+).
+  profiles (2e6 pairs: enough, and minutes cheaper than 1e7+). A first level that is
+  one value agreeing exactly (same ID, passport, phone, e-mail, address, Hanzi name) is
+  reached by a few random pairs in 10^5: its u is computed exactly from the value counts
+  over all profiles (the share of pairs with the same value, which is what sampling
+  estimates) rather than from the handful of sampled pairs that reach it.
 * m: one EM session per training blocking rule (pairs sharing an ID number;
   pairs sharing name and date of birth), each estimating the comparisons its
   rule does not use; estimates are averaged (a list without ID numbers learns its
@@ -28,12 +32,22 @@ import numpy.typing as npt
 from docket.resolve.model import _FIXED_M, U_FLOOR, base_settings
 from docket.resolve.score import drop_splink_tables
 
-U_SAMPLE_PAIRS = 1_000_000
+U_SAMPLE_PAIRS = 2_000_000
 EM_MAX_PAIRS = 300_000
 EM_ITERATIONS = 30
 M_FLOOR = 1e-6
+U_EXACT_FLOOR = 1e-9  # an exact share of 0 (no value repeats) still needs a finite weight
 MIN_EVIDENCE = 20.0  # expected matching pairs a level needs before EM moves its m
 # (SQL join condition on profiles l / r, comparisons that rule makes agree by construction)
+# comparison → (value whose exact agreement is its first level, profiles it is compared on)
+EXACT_FIRST_LEVEL = {
+    "name": ("name_hanzi", "name_pinyin IS NOT NULL AND person_name"),
+    "id_number": ("id_number", "id_number IS NOT NULL"),
+    "passport": ("passport", "passport IS NOT NULL"),
+    "phone": ("phone", "phone IS NOT NULL"),
+    "email": ("lower(email)", "email IS NOT NULL"),
+    "address": ("lower(address)", "address IS NOT NULL"),
+}
 EM_SESSIONS = (
     ("l.id_number = r.id_number", ("id_number",)),
     ("l.name_key = r.name_key AND l.birth_date = r.birth_date", ("name", "birth_date")),
@@ -85,8 +99,28 @@ def estimate_u(
         u = np.array([cnt[pat[:, c] == g].sum() for g in range(n)], dtype=np.float64)
         total = u.sum()
         u = u / total if total else np.full(n, 1.0 / n)
-        out.append(np.maximum(u, U_FLOOR))
+        exact = EXACT_FIRST_LEVEL.get(comp["output_column_name"])
+        if exact is None or n < 2:
+            out.append(np.maximum(u, U_FLOOR))
+            continue
+        first = n - 1  # gamma of the first non-null level
+        share = _agreeing_share(mem, *exact)
+        rest = np.maximum(np.delete(u, first), U_FLOOR)
+        rest = rest / rest.sum() * (1.0 - share)
+        out.append(np.insert(rest, first, max(share, U_EXACT_FLOOR)))
     return out
+
+
+def _agreeing_share(mem: duckdb.DuckDBPyConnection, value: str, where: str) -> float:
+    """Share of profile pairs (among those `where` holds for) with the same `value`."""
+    same, total = mem.execute(
+        f"""SELECT (SELECT coalesce(sum(c * (c - 1) / 2), 0)
+                    FROM (SELECT count(*) AS c FROM profiles WHERE {where} AND {value} IS NOT NULL
+                          GROUP BY {value})),
+                   (SELECT count(*) FROM profiles WHERE {where})"""
+    ).fetchall()[0]
+    pairs = total * (total - 1) / 2
+    return float(same) / pairs if pairs else 0.0
 
 
 def _non_null_levels(comp: dict[str, Any]) -> int:
