@@ -316,7 +316,9 @@ def run_size(kind: str, n: int, out: Path, runs: tuple[str, ...], max_rss: float
         if run == "docket-reuse" and "failed" in result["runs"].get("docket-train", {}):
             result["runs"].pop(run, None)  # no stored model to reuse
             continue
+        load = os.getloadavg()[0]
         data = _spawn(run, store, out / f"{stem}.{run}.json", info["case"], max_rss)
+        data["load"] = [round(load, 1), round(os.getloadavg()[0], 1)]
         if "failed" not in data:
             data["accuracy"] = _accuracy(run, store, truth)
             acc = data["accuracy"]
@@ -383,6 +385,10 @@ def table(result: dict[str, Any]) -> str:
         row("B-cubed F1", acc("bcubed_f1")),
         row("blocking recall", acc("blocking_recall")),
         row("entities", count("entities")),
+        row(
+            "load average (1 min) at start – end",
+            lambda r: "–" if "load" not in r else f"{r['load'][0]} – {r['load'][1]}",
+        ),
     ]
     base = runs.get("baseline")
     if base is not None and "failed" not in base:
@@ -436,6 +442,7 @@ def targets(result: dict[str, Any]) -> str:
         checks.append((f"F1 above Splink alone's ({bf1:.4f})", acc["pairwise_f1"] > bf1))
         ratio = base["wall_seconds"] / dk["wall_seconds"]
         checks.append((f"no slower than Splink alone ({ratio:.2f}× its speed)", ratio >= 1))
+        checks.append((f"goal: twice Splink alone's speed ({ratio:.2f}×)", ratio >= 2))
     return (
         "Targets (Docket, training run): "
         + "; ".join(f"{label} {'met' if ok else '**not met**'}" for label, ok in checks)

@@ -79,24 +79,22 @@ def attach_contacts(con: duckdb.DuckDBPyConnection, labels: str) -> int:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {ATTACH} AS
-        WITH lab AS (
-            SELECT p.*, b.cluster, bool_and(p.contact_only) OVER (PARTITION BY b.cluster)
+        WITH lab AS MATERIALIZED (  -- read eight times below: computed once
+            SELECT p.node, p.unique_id, p.n_mentions, p.phone, p.email, p.name_hanzi,
+                   p.name_pinyin, p.name_key, p.initials, p.person_name, p.contact_only,
+                   b.cluster, bool_and(p.contact_only) OVER (PARTITION BY b.cluster)
                    AS contacts_only
             FROM {PROFILES} p JOIN {labels} b USING (node)
         ),
         keyed AS (  -- the keys of entities that are not lone contact records
-            SELECT 'p' || phone AS k, cluster, node, n_mentions, name_hanzi,
-                   name_pinyin, name_key,
-                   initials, person_name FROM lab WHERE phone IS NOT NULL AND NOT contact_only
-            UNION ALL SELECT 'e' || email, cluster, node, n_mentions, name_hanzi,
-                   name_pinyin, name_key,
-                   initials, person_name FROM lab WHERE email IS NOT NULL AND NOT contact_only
-            UNION ALL SELECT 'h' || name_hanzi, cluster, node, n_mentions, name_hanzi,
-                   name_pinyin, name_key, initials, person_name FROM lab
-                   WHERE name_hanzi IS NOT NULL AND NOT contact_only
-            UNION ALL SELECT 'k' || name_key, cluster, node, n_mentions, name_hanzi,
-                   name_pinyin, name_key, initials, person_name FROM lab
-                   WHERE name_key IS NOT NULL AND NOT contact_only
+            SELECT 'p' || phone AS k, cluster, node, n_mentions FROM lab
+            WHERE phone IS NOT NULL AND NOT contact_only
+            UNION ALL SELECT 'e' || email, cluster, node, n_mentions FROM lab
+            WHERE email IS NOT NULL AND NOT contact_only
+            UNION ALL SELECT 'h' || name_hanzi, cluster, node, n_mentions FROM lab
+            WHERE name_hanzi IS NOT NULL AND NOT contact_only
+            UNION ALL SELECT 'k' || name_key, cluster, node, n_mentions FROM lab
+            WHERE name_key IS NOT NULL AND NOT contact_only
         ),
         owner AS (
             SELECT k, any_value(cluster) AS cluster, min(node) AS holder,
