@@ -63,6 +63,23 @@ def build_deterministic(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute(f"SELECT count(*) FROM {DETERMINISTIC}").fetchall()[0][0])
 
 
+CONFIRMED_IDS = "_rs_confirmed_ids"
+
+
+def build_confirmed_ids(con: duckdb.DuckDBPyConnection) -> None:
+    """Temp table CONFIRMED_IDS(node, id_number) of profiles whose valid ID number another
+    record confirms (a deterministic link). Two such profiles with different numbers are two
+    people: clustering refuses any model link between them, so scoring skips their pairs."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {CONFIRMED_IDS} AS
+        SELECT node, id_number FROM {PROFILES}
+        WHERE id_valid AND node IN (SELECT node_l FROM {DETERMINISTIC}
+                                    UNION SELECT node_r FROM {DETERMINISTIC})
+        """
+    )
+
+
 ATTACH = "_rs_attach"
 ATTACH_RULES = {
     "p": "contact record: its phone belongs to this entity only",

@@ -123,6 +123,11 @@ def explain(pd: PersonData, a: str, b: str) -> Explanation:
             ex.compared = "not compared: no blocking rule paired them (scored below anyway)"
         elif scored[0][1]:
             ex.compared = f"compared by blocking; linked deterministically ({scored[0][1]})"
+        elif scored[0][0] is None:
+            ex.compared = (
+                "compared by blocking; not scored: each has a valid ID number that another "
+                "record confirms, and the numbers differ (two people; scored below anyway)"
+            )
         else:
             ex.compared = f"compared by blocking; model weight {scored[0][0]:+.2f}"
     ex.deterministic_rule = _deterministic(q, ma, mb)

@@ -30,8 +30,10 @@ from docket.resolve.cluster import Edges, cluster
 from docket.resolve.deterministic import (
     ATTACH,
     ATTACH_RULES,
+    CONFIRMED_IDS,
     DETERMINISTIC,
     attach_contacts,
+    build_confirmed_ids,
     build_deterministic,
 )
 from docket.resolve.ids import (
@@ -136,6 +138,7 @@ def resolve(
             "_rs_evidence",
             "_rs_judged",
             PCLUSTER,
+            CONFIRMED_IDS,
         ):
             con.execute(f"DROP TABLE IF EXISTS temp.{t}")
     return summary
@@ -149,6 +152,7 @@ def _run(con: duckdb.DuckDBPyConnection, retrain: bool, s: ResolveSummary, st: _
         s.comparisons, s.skipped_block_keys = report.comparisons, report.skipped_keys
     with st.stage("deterministic links"):
         s.deterministic_links = build_deterministic(con)
+        build_confirmed_ids(con)
     # the store and Splink's private database share the store's memory budget while
     # both are in use (each alone would take all of it: 14 GB RSS at a million people)
     budget = memory_limit(con)
@@ -223,17 +227,14 @@ def _prior(con: duckdb.DuckDBPyConnection, profiles: int) -> float:
 
 
 def _cluster(con: duckdb.DuckDBPyConnection, s: ResolveSummary) -> None:
-    # a node's valid ID number, numbered (-1: none), when a deterministic link corroborates it
+    # a node's confirmed valid ID number, numbered (-1: none)
     id_code = con.execute(
         f"""
-        SELECT CASE WHEN corroborated THEN dense_rank() OVER (PARTITION BY corroborated
-                                                              ORDER BY id_number)
-                    ELSE 0 END - 1 AS id_code
-        FROM (SELECT node, id_number, coalesce(id_valid, false) AND node IN (
-                  SELECT node_l FROM {DETERMINISTIC} UNION SELECT node_r FROM {DETERMINISTIC})
-                  AS corroborated
-              FROM {PROFILES})
-        ORDER BY node
+        SELECT CASE WHEN c.node IS NULL THEN -1
+                    ELSE dense_rank() OVER (PARTITION BY c.node IS NULL ORDER BY c.id_number) - 1
+               END AS id_code
+        FROM {PROFILES} p LEFT JOIN {CONFIRMED_IDS} c USING (node)
+        ORDER BY p.node
         """
     ).fetchnumpy()["id_code"]
     n = s.profiles

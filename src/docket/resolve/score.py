@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from docket.resolve.blocking import CANDIDATES
-from docket.resolve.deterministic import DETERMINISTIC
+from docket.resolve.deterministic import CONFIRMED_IDS, DETERMINISTIC
 from docket.resolve.profiles import PROFILES
 
 SCORED = "_rs_scored"
@@ -139,7 +139,8 @@ def score_candidates(
     settings: dict[str, Any],
     detail_from: float | None = None,
 ) -> int:
-    """Score every candidate pair not already linked deterministically; return how many.
+    """Score every candidate pair not already linked deterministically and not between two
+    different confirmed ID numbers (clustering never joins those); return how many.
 
     With `detail_from`, the mw_* columns (evidence) are kept only for pairs
     scoring at least that match weight and are NULL below it: every pair keeps its
@@ -152,6 +153,9 @@ def score_candidates(
         f"""
         SELECT '0' AS match_key, c.node_l AS join_key_l, c.node_r AS join_key_r
         FROM {CANDIDATES} c ANTI JOIN {DETERMINISTIC} d USING (node_l, node_r)
+        LEFT JOIN {CONFIRMED_IDS} a ON a.node = c.node_l
+        LEFT JOIN {CONFIRMED_IDS} b ON b.node = c.node_r
+        WHERE a.id_number IS NULL OR b.id_number IS NULL OR a.id_number = b.id_number
         """,
         mem,
         "CREATE OR REPLACE TABLE blocked_pairs AS SELECT * FROM _transfer",

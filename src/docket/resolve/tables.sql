@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS resolve_profiles (
 CREATE TABLE IF NOT EXISTS resolve_pairs (
     node_l        BIGINT NOT NULL,       -- node_l < node_r
     node_r        BIGINT NOT NULL,
-    match_weight  DOUBLE,                -- NULL when linked deterministically (not scored)
+    match_weight  DOUBLE,                -- NULL when not scored: linked deterministically,
+                                         -- or two different confirmed valid ID numbers
     rule          VARCHAR                -- the deterministic rule, when one applied
 );
 
