@@ -59,32 +59,34 @@ def build_profiles(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
         LEFT JOIN judged j USING (mention_id)
         """
     )
+    # every mention of a signature carries the same values: the profile is its first mention
     con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {MEMBERS} AS
-        SELECT mention_id, min(mention_id) OVER (PARTITION BY sig) AS profile_id FROM _rs_sig
         """
+        CREATE OR REPLACE TEMP TABLE _rs_grouped AS
+        SELECT * EXCLUDE (sig), min(mention_id) OVER w AS profile_id, count(*) OVER w AS n_mentions
+        FROM _rs_sig WINDOW w AS (PARTITION BY sig)
+        """
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {MEMBERS} AS SELECT mention_id, profile_id FROM _rs_grouped"
     )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {PROFILES} AS
-        SELECT min(mention_id) AS unique_id,
+        SELECT mention_id AS unique_id,
                -- profiles numbered in unique_id order: integer keys for joins and clustering
-               (row_number() OVER (ORDER BY min(mention_id)) - 1)::BIGINT AS node,
-               count(*) AS n_mentions,
-               {", ".join(f"any_value({c}) AS {c}" for c in COMPARED_COLUMNS)},
-               year(any_value(birth_date)) AS birth_year,
+               (row_number() OVER (ORDER BY mention_id) - 1)::BIGINT AS node,
+               n_mentions, {cols}, year(birth_date) AS birth_year,
                -- an alias ('Sunny', '奔跑的蜗牛') only on a contact record: a name next to an
                -- ID, passport or birth date is a person's, even with a homophone surname (荪)
-               {person_name_sql("any_value(name_hanzi)", "any_value(name_pinyin)")}
-                   OR (any_value(id_number) IS NOT NULL
-                       OR any_value(passport) IS NOT NULL OR any_value(birth_date) IS NOT NULL)
+               {person_name_sql()}
+                   OR (id_number IS NOT NULL OR passport IS NOT NULL OR birth_date IS NOT NULL)
                    AS person_name,
-               any_value(id_number) IS NULL AND any_value(passport) IS NULL
-                   AND any_value(birth_date) IS NULL AS contact_only
-        FROM _rs_sig GROUP BY sig
+               id_number IS NULL AND passport IS NULL AND birth_date IS NULL AS contact_only
+        FROM _rs_grouped WHERE mention_id = profile_id
         """
     )
+    con.execute("DROP TABLE _rs_grouped")
     con.execute("DROP TABLE _rs_sig")
     row = con.execute(
         f"SELECT (SELECT count(*) FROM {MEMBERS}), (SELECT count(*) FROM {PROFILES})"
