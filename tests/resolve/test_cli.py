@@ -107,3 +107,31 @@ def test_judge_then_resolve_splits_and_export_lists_entities(
         1,
         3,
     ]
+
+
+def test_two_confirmed_id_numbers_are_never_scored_and_explain_says_why(
+    governed: Governed, cli: Cli, store: Path
+) -> None:
+    """Twins at one address: each ID number confirmed by a second record, so the pair blocking
+    finds (same family name, birthday and address) is not scored and stays two people."""
+    twin_a = world.valid_id("110101", "19900101", "031")
+    twin_b = world.valid_id("110101", "19900101", "042")
+    home = {"birth_date": "1990-01-01", "address": "1 chang an jie"}
+    con = connect(store)
+    try:
+        world.insert(
+            con,
+            [
+                world.person_row("registry:1", "wang fang", id_number=twin_a, **home),
+                world.person_row("hotel:1", "wang fang", id_number=twin_a),
+                world.person_row("registry:2", "wang hua", id_number=twin_b, **home),
+                world.person_row("hotel:2", "wang hua", id_number=twin_b),
+            ],
+        )
+    finally:
+        con.close()
+    assert cli("resolve", "--quiet", env=governed.env("admin")).code == 0
+    r = cli("explain", "registry:1", "registry:2", env=governed.env("analyst"))
+    assert r.code == 0, r.stderr
+    assert "different entities" in r.stdout
+    assert "not scored" in r.stdout and "numbers differ" in r.stdout
