@@ -1,10 +1,12 @@
 """Compiling a mapping to SQL: normalise the staged rows, then insert canonical rows.
 
-Everything is set-based: one ``CREATE TEMP TABLE _docket_norm AS SELECT …`` applies
-the normalisers (``norm_<normalizer>`` from the model's value types) to whole
-columns, and one ``INSERT … SELECT`` per target fills mentions, things,
-holdings, events and event parties. A row whose ``__reason`` is set goes to
-quarantine instead.
+Everything is set-based: per normaliser (from the model's value types), a lookup of
+the distinct raw values of the columns it applies to, normalised in one batch
+(`Lookup`, run by `normalize.sql.lookup_query`); then one
+``CREATE TEMP TABLE _docket_norm AS SELECT …`` over the staged rows joins the lookups
+and keeps only the columns later statements read; then one ``INSERT … SELECT`` per
+target fills mentions, things, holdings, events and event parties. A row whose
+``__reason`` is set goes to quarantine instead.
 
 The mention columns are a contract (store/tables.sql); `MENTION_COLUMNS` binds
 them to Person properties of the model.

@@ -1,6 +1,6 @@
 """Bulk ingest: each file through its mapping into the store, in one transaction.
 
-Per file: stage (DuckDB reader), normalise (one set-based SELECT), quarantine
+Per file: stage (DuckDB reader), normalise (lookups of distinct values, one SELECT), quarantine
 the rows that fail, insert canonical rows, record the source row — all inside
 one transaction, so a crash leaves nothing of the file visible (committed files are
 durable in the WAL; the checkpoint into the store file happens once, at close). A file already

@@ -1,9 +1,10 @@
 """Reading a source file into staging tables, columnar, with DuckDB's readers.
 
-`stage` leaves two temporary tables on the connection:
+`stage` leaves two temporary relations on the connection:
 
 - ``_docket_raw(__row, <mapped columns as VARCHAR>)``: rows that parsed, and only
-  the columns the mapping names (nothing else is read);
+  the columns the mapping names (nothing else is read); a view over the parsed
+  table or the Parquet file where no copy is needed;
 - ``_docket_rej(__row, raw, reason)``: rows that could not be parsed at all
   (wrong column count, undecodable bytes, not a JSON object …).
 
