@@ -14,7 +14,8 @@ node number — with a union-find that refuses a merge when:
 
 Most of the graph cannot meet any refusal: a connected component with no judged
 mention, at most one valid ID number, and either fewer than 2 * GUARDED_SIZE nodes or
-no weak model link merges whole whatever the order. Those components are found in
+no weak model link between what the stronger links join (weak links come last) merges
+whole whatever the order. Those components are found in
 numpy (label propagation) and labelled at once; the greedy union-find, a tight Python
 loop, runs only over the edges of the rest.
 """
@@ -95,8 +96,11 @@ def cluster(
         pairs = np.unique(np.stack([comp[has], id_code[has]]), axis=1)
         labels_with_ids, count = np.unique(pairs[0], return_counts=True)
         risky[labels_with_ids[count > 1]] = True
-    size = np.bincount(comp, minlength=n)
+    # weak links come last; one inside what the other links already join is a no-op
     weak = (edges.kind == MODEL) & (edges.weight < STRONG_WEIGHT)
+    strong = components(n, edges.left[~weak], edges.right[~weak])
+    weak &= strong[edges.left] != strong[edges.right]
+    size = np.bincount(comp, minlength=n)
     weak_comp = comp[edges.left[weak]]
     risky[weak_comp[size[weak_comp] >= 2 * GUARDED_SIZE]] = True
     keep = risky[comp[edges.left]]

@@ -16,8 +16,10 @@ from typing import Any
 import duckdb
 
 from docket.errors import InputError
+from docket.resolve.profiles import PROFILES
 
 ASSIGN = "_rs_assign"  # temp table (mention_id, cluster) the pipeline provides
+PCLUSTER = "_rs_pcluster"  # temp table (node, cluster) the pipeline provides: a profile's cluster
 NEW_ENTITIES = "_rs_entities"
 NEW_MEMBERS = "_rs_entity_mentions"
 REDIRECTS = "_rs_redirects"
@@ -28,22 +30,23 @@ def build_entities(con: duckdb.DuckDBPyConnection) -> int:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _rs_anchor AS
-        WITH m AS (
-            SELECT a.cluster, a.mention_id, x.id_number, x.id_valid, x.passport, x.phone,
-                   x.name_key
-            FROM {ASSIGN} a JOIN mentions x USING (mention_id)
+        WITH m AS MATERIALIZED (  -- a profile stands for its n_mentions identical mentions
+            SELECT c.cluster, p.unique_id, p.n_mentions, p.id_number, p.id_valid, p.passport,
+                   p.phone, p.name_key
+            FROM {PROFILES} p JOIN {PCLUSTER} c USING (node)
         ),
         cand AS (
-            SELECT cluster, 1 AS strength, 'id_number' AS kind, id_number AS value, count(*) AS c
+            SELECT cluster, 1 AS strength, 'id_number' AS kind, id_number AS value,
+                   sum(n_mentions) AS c
             FROM m WHERE id_valid AND id_number IS NOT NULL GROUP BY ALL
             UNION ALL
-            SELECT cluster, 2, 'passport', passport, count(*)
+            SELECT cluster, 2, 'passport', passport, sum(n_mentions)
             FROM m WHERE passport IS NOT NULL GROUP BY ALL
             UNION ALL
-            SELECT cluster, 3, 'phone_name', phone || ' ' || name_key, count(*)
+            SELECT cluster, 3, 'phone_name', phone || ' ' || name_key, sum(n_mentions)
             FROM m WHERE phone IS NOT NULL AND name_key IS NOT NULL GROUP BY ALL
             UNION ALL
-            SELECT cluster, 4, 'mention', min(mention_id), 1 FROM m GROUP BY cluster
+            SELECT cluster, 4, 'mention', min(unique_id), 1 FROM m GROUP BY cluster
         )
         SELECT cluster,
                first(kind ORDER BY strength, c DESC, value) AS anchor_kind,
@@ -58,8 +61,10 @@ def build_entities(con: duckdb.DuckDBPyConnection) -> int:
             SELECT n.cluster, n.anchor_kind, n.anchor_value, s.n_mentions, s.first_mention,
                    'P' || left(sha256(n.anchor_kind || ':' || n.anchor_value), 12) AS base
             FROM _rs_anchor n
-            JOIN (SELECT cluster, count(*) AS n_mentions, min(mention_id) AS first_mention
-                  FROM {ASSIGN} GROUP BY cluster) s USING (cluster)
+            JOIN (SELECT c.cluster, sum(p.n_mentions) AS n_mentions,
+                         min(p.unique_id) AS first_mention
+                  FROM {PROFILES} p JOIN {PCLUSTER} c USING (node) GROUP BY c.cluster) s
+                 USING (cluster)
         )
         SELECT cluster, anchor_kind, anchor_value, n_mentions,
                CASE WHEN row_number() OVER (PARTITION BY base ORDER BY first_mention) = 1

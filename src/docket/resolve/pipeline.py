@@ -40,6 +40,7 @@ from docket.resolve.ids import (
     ASSIGN,
     NEW_ENTITIES,
     NEW_MEMBERS,
+    PCLUSTER,
     REDIRECTS,
     build_entities,
     build_redirects,
@@ -55,8 +56,6 @@ from docket.resolve.score import (
     score_candidates,
 )
 from docket.resolve.train import train
-
-PCLUSTER = "_rs_pcluster"  # profile number → cluster, contact records attached
 
 # Model links at or above this match weight are clustered (chosen on generated worlds:
 # recall falls off above 8; at 6 a relative's ID number used at the same address under
