@@ -230,3 +230,39 @@ def test_a_crash_while_writing_leaves_the_previous_resolution(
     with pytest.raises(RuntimeError, match="disk full"):
         resolve(con, progress=False)
     assert assignment(con) == before
+
+
+def test_an_alias_on_a_second_phone_attaches_only_when_its_email_spells_the_name(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """After clustering, a lone alias on a line that only one record of an entity shows (a
+    child's line in a parent's name?) stays apart, unless its e-mail spells the name."""
+    from docket.resolve.deterministic import ATTACH, attach_contacts
+    from docket.resolve.profiles import PROFILES, build_profiles
+
+    second = "+8613900000001"
+    world.insert(
+        con,
+        [
+            world.person_row("registry:1", "zhang wei", name_hanzi="张伟", id_number=ZHANG,
+                             birth_date="1985-03-12"),
+            world.person_row("telecom:4", "zhang wei", name_hanzi="张伟", id_number=ZHANG,
+                             phone="+8613812345678"),
+            world.person_row("telecom:8", "zhang wei", name_hanzi="张伟", id_number=ZHANG,
+                             phone=second),
+            world.person_row("social:10", "qing tian", name_hanzi="晴天", phone=second),
+            world.person_row("social:11", "da cheng zi", name_hanzi="大橙子", phone=second,
+                             email="zhangwei1985@qq.com"),
+        ],
+    )  # fmt: skip
+    build_profiles(con)
+    con.execute("CREATE TEMP TABLE _rs_judged (mention_id_l VARCHAR, mention_id_r VARCHAR)")
+    con.execute(  # clustering's outcome: Zhang Wei's three records together, the aliases alone
+        f"""CREATE TEMP TABLE labels AS SELECT node, CASE WHEN starts_with(unique_id, 'social')
+            THEN node ELSE -1 END AS cluster FROM {PROFILES}"""
+    )
+    attach_contacts(con, "labels")
+    attached = con.execute(
+        f"SELECT p.unique_id, a.cluster FROM {ATTACH} a JOIN {PROFILES} p USING (node)"
+    ).fetchall()
+    assert attached == [("social:11", -1)]

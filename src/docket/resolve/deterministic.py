@@ -81,6 +81,10 @@ def build_confirmed_ids(con: duckdb.DuckDBPyConnection) -> None:
 
 
 ATTACH = "_rs_attach"
+# a contact record's e-mail user name spells the holder's name ('zhangyuhao8803@…' for Zhang
+# Yuhao): name evidence for an alias, whose display name says nothing
+EMAIL_SPELLS_NAME = """(l.email IS NOT NULL AND length(r.name_pinyin) >= 5 AND strpos(
+    split_part(lower(l.email), '@', 1), replace(lower(r.name_pinyin), ' ', '')) > 0)"""
 ATTACH_RULES = {
     "p": "contact record: its phone belongs to this entity only",
     "e": "contact record: its e-mail belongs to this entity only",
@@ -145,7 +149,7 @@ def attach_contacts(con: duckdb.DuckDBPyConnection, labels: str) -> int:
             SELECT w.node, w.pri, o.cluster, o.holder, left(w.k, 1) AS kind
             FROM wanted w JOIN owner o USING (k) LEFT JOIN phones ph ON ph.cluster = o.cluster
             JOIN lone l ON l.node = w.node JOIN lab r ON r.node = o.holder
-            WHERE w.pri > 2 OR {COMPATIBLE_NAMES}
+            WHERE w.pri > 2 OR {COMPATIBLE_NAMES} OR {EMAIL_SPELLS_NAME}
                OR ((NOT coalesce(l.person_name AND r.person_name, false)
                     OR NOT coalesce(l.known_name, false))
                    -- without name evidence, not on a second phone seen once (a child's line
