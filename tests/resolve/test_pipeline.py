@@ -236,11 +236,12 @@ def test_an_alias_on_a_second_phone_attaches_only_when_its_email_spells_the_name
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     """After clustering, a lone alias on a line that only one record of an entity shows (a
-    child's line in a parent's name?) stays apart, unless its e-mail spells the name."""
+    child's line in a parent's name?) stays apart, unless its e-mail spells the name; another
+    account on the same line follows it (one line, one holder)."""
     from docket.resolve.deterministic import ATTACH, attach_contacts
     from docket.resolve.profiles import PROFILES, build_profiles
 
-    second = "+8613900000001"
+    second, third = "+8613900000001", "+8613900000002"
     world.insert(
         con,
         [
@@ -250,9 +251,12 @@ def test_an_alias_on_a_second_phone_attaches_only_when_its_email_spells_the_name
                              phone="+8613812345678"),
             world.person_row("telecom:8", "zhang wei", name_hanzi="张伟", id_number=ZHANG,
                              phone=second),
-            world.person_row("social:10", "qing tian", name_hanzi="晴天", phone=second),
+            world.person_row("telecom:9", "zhang wei", name_hanzi="张伟", id_number=ZHANG,
+                             phone=third),
+            world.person_row("social:10", "qing tian", name_hanzi="晴天", phone=third),
             world.person_row("social:11", "da cheng zi", name_hanzi="大橙子", phone=second,
                              email="zhangwei1985@qq.com"),
+            world.person_row("social:12", "xing chen", name_hanzi="星辰", phone=second),
         ],
     )  # fmt: skip
     build_profiles(con)
@@ -263,6 +267,7 @@ def test_an_alias_on_a_second_phone_attaches_only_when_its_email_spells_the_name
     )
     attach_contacts(con, "labels")
     attached = con.execute(
-        f"SELECT p.unique_id, a.cluster FROM {ATTACH} a JOIN {PROFILES} p USING (node)"
+        f"SELECT p.unique_id, a.cluster, a.kind FROM {ATTACH} a JOIN {PROFILES} p USING (node) "
+        "ORDER BY 1"
     ).fetchall()
-    assert attached == [("social:11", -1)]
+    assert attached == [("social:11", -1, "p"), ("social:12", -1, "s")]

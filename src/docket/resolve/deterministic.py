@@ -15,7 +15,9 @@ their e-mail — when their name is compatible, sounds the same (name_key), or i
 no evidence of another person: an alias ('Sunny'), or a name that no record with
 an ID, passport or birth date bears ('南山南', 'momo' look like names but belong
 to nobody) — else, for a real name, to the one entity bearing exactly that name.
-A phone held by several entities (a household line) attaches nothing; a real name
+Accounts left alone that share a phone join each other, or the one entity
+one of them joined: real-name registration gives a line one holder. A phone held by
+several entities (a household line) attaches nothing; a real name
 known to belong to someone else keeps a relative's phone from attaching, and a
 record without name evidence does not attach by an entity's second phone that
 only one of its records shows (a child's line in a parent's name).
@@ -90,6 +92,7 @@ ATTACH_RULES = {
     "e": "contact record: its e-mail belongs to this entity only",
     "h": "contact record: the only entity with this Hanzi name",
     "k": "contact record: the only entity with this name",
+    "s": "contact record: shares its phone with the contact record it joins (one line, one holder)",
 }
 
 
@@ -159,6 +162,32 @@ def attach_contacts(con: duckdb.DuckDBPyConnection, labels: str) -> int:
         SELECT node, arg_min(holder, pri) AS holder,
                arg_min(cluster, pri) AS cluster, arg_min(kind, pri) AS kind
         FROM found GROUP BY node
+        """
+    )
+    # Accounts registered to one phone have one holder (real-name registration): a contact
+    # record left alone joins the others on its phone, or the one entity one of them joined.
+    con.execute(
+        f"""
+        INSERT INTO {ATTACH}
+        WITH c AS (
+            SELECT p.node, p.phone, coalesce(a.cluster, b.cluster) AS cluster,
+                   a.node IS NOT NULL AS attached
+            FROM {PROFILES} p JOIN {labels} b USING (node) LEFT JOIN {ATTACH} a USING (node)
+            WHERE p.contact_only AND p.phone IS NOT NULL
+              AND b.cluster IN (SELECT b2.cluster FROM {labels} b2 JOIN {PROFILES} p2 USING (node)
+                                GROUP BY b2.cluster HAVING bool_and(p2.contact_only))
+              AND p.unique_id NOT IN (SELECT mention_id_l FROM _rs_judged
+                                      UNION SELECT mention_id_r FROM _rs_judged)
+        ),
+        g AS (
+            SELECT phone, count(DISTINCT cluster) FILTER (WHERE attached) AS n_attached,
+                   coalesce(min(node) FILTER (WHERE attached), min(node)) AS holder
+            FROM c GROUP BY phone HAVING count(*) > 1
+        )
+        SELECT c.node, g.holder, h.cluster, 's'
+        FROM c JOIN g USING (phone) JOIN c h ON h.node = g.holder
+        WHERE NOT c.attached AND g.n_attached <= 1 AND c.node <> g.holder
+          AND c.cluster <> h.cluster
         """
     )
     return int(con.execute(f"SELECT count(*) FROM {ATTACH}").fetchall()[0][0])
