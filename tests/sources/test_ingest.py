@@ -352,3 +352,90 @@ def test_xml_records(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     assert ingest(con, data, mapping).rows_stored == 2
     rows = con.execute("SELECT record_key, name_pinyin FROM mentions ORDER BY 1").fetchall()
     assert rows == [("x1", "chen jing"), ("x2", "li lei")]
+
+
+def test_one_column_two_normalisers_by_document_type(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # The same raw value under two document types: each lookup takes only its own rows.
+    data = tmp_path / "pax.csv"
+    data.write_text(
+        "tk,name,doc,kind,plate,phone\n"
+        "t1,张伟,110101199003071233,NI,京A·12345,86 138 1234 5678\n"
+        "t2,李娜, e1234 5678 ,PP,粤B D12345,+8613812345678\n"
+        "t3,王芳,E12345678,NI,京A12345,\n"
+        "t4,陈静,110101199003071233,PP,x,13812345678\n",
+        encoding="utf-8",
+    )
+    mapping = write_mapping(
+        tmp_path,
+        {
+            "name": "pax",
+            "format": "csv",
+            "record_key": "tk",
+            "person": {
+                "name": "name",
+                "idNumber": {"column": "doc", "when": {"kind": "NI"}},
+                "passportNumber": {"column": "doc", "when": {"kind": "PP"}},
+                "phone": "phone",
+            },
+            "things": [{"id": "car", "kind": "Vehicle", "key": "plate"}],
+            "holdings": [{"asset": "car"}],
+        },
+    )
+    result = ingest(con, data, mapping)
+    assert (result.rows_stored, result.rows_quarantined) == (4, 0)
+    rows = con.execute(
+        "SELECT record_key, id_number, id_valid, passport, phone FROM mentions ORDER BY 1"
+    ).fetchall()
+    assert rows == [
+        ("t1", "110101199003071233", True, None, "+8613812345678"),
+        ("t2", None, None, "E12345678", "+8613812345678"),
+        ("t3", None, None, None, None),  # an E… number is no resident ID
+        ("t4", None, None, "110101199003071233", "+8613812345678"),
+    ]
+    things = con.execute("SELECT thing_id, key FROM things ORDER BY 1").fetchall()
+    assert things == [("Vehicle:京A12345", "京A12345"), ("Vehicle:粤BD12345", "粤BD12345")]
+    assert count(con, "holdings") == 3
+
+
+def test_parquet_bad_rows_are_quarantined_with_the_raw_row(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    data = tmp_path / "calls.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "id": ["c1", "c2", "c3", None],
+                "from": ["13812345678", "8613812345678", "13912345678", "13812345678"],
+                "at": ["20260101120000", "2026-13-01", "20260101130000", "20260101140000"],
+            }
+        ),
+        data,
+    )
+    mapping = write_mapping(
+        tmp_path,
+        {
+            "name": "calls",
+            "format": "parquet",
+            "record_key": "id",
+            "things": [{"id": "caller", "kind": "Phone", "key": "from"}],
+            "events": [
+                {
+                    "kind": "Call",
+                    "properties": {"startDate": {"column": "at", "format": "%Y%m%d%H%M%S"}},
+                    "parties": {"caller": "caller"},
+                }
+            ],
+        },
+    )
+    result = ingest(con, data, mapping)
+    assert (result.rows_read, result.rows_stored, result.rows_quarantined) == (4, 2, 2)
+    bad = con.execute("SELECT row_number, raw, reason FROM quarantine ORDER BY 1").fetchall()
+    assert [b[0] for b in bad] == [2, 4]
+    assert json.loads(bad[0][1])["at"] == "2026-13-01"
+    assert "2026-13-01" in bad[0][2] and "missing record key" in bad[1][2]
+    assert con.execute("SELECT thing_id FROM things ORDER BY 1").fetchall() == [
+        ("Phone:+8613812345678",),
+        ("Phone:+8613912345678",),
+    ]
