@@ -20,7 +20,8 @@ one of them joined: real-name registration gives a line one holder. A phone held
 several entities (a household line) attaches nothing; a real name
 known to belong to someone else keeps a relative's phone from attaching, and a
 record without name evidence does not attach by an entity's second phone that
-only one of its records shows (a child's line in a parent's name).
+only one of its records shows (a child's line in a parent's name) — unless its
+e-mail user name spells the holder's name ('zhangwei1985@…').
 """
 
 from __future__ import annotations
