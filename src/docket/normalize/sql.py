@@ -413,6 +413,12 @@ def lookup_table(
         .combine_chunks()
     )
     table = pa.table({"value": distinct, "norm": vector_normalize(kind, distinct, memo=False)})
+    _temp_table(con, table, target)
+    return len(distinct)
+
+
+def _temp_table(con: duckdb.DuckDBPyConnection, table: pa.Table, target: str) -> None:
+    """TEMP TABLE `target` holding the Arrow `table`."""
     view = f"_docket_lookup_{threading.get_ident()}"
     con.register(view, table)
     try:
@@ -421,7 +427,6 @@ def lookup_table(
         ).fetchall()
     finally:
         con.unregister(view)
-    return len(distinct)
 
 
 def _distinct_answers(kind: str, values: pa.Array) -> pa.Array:
@@ -445,14 +450,7 @@ def lookup_query(con: duckdb.DuckDBPyConnection, kind: str, query: str, target: 
     table = con.sql(query).to_arrow_table()
     table = table.filter(pc.is_valid(table.column(1)))
     answers = _distinct_answers(kind, table.column(1).combine_chunks())
-    view = f"_docket_lookup_arrow_{threading.get_ident()}"
-    con.register(view, table.append_column("r", answers))
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {_quote(target)} AS SELECT * FROM {_quote(view)}"
-        ).fetchall()
-    finally:
-        con.unregister(view)
+    _temp_table(con, table.append_column("r", answers), target)
     return int(table.num_rows)
 
 
