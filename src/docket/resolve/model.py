@@ -52,10 +52,10 @@ def _else(m: float) -> dict[str, Any]:
 _FIXED_M = ("id_number", "passport")
 # Counted once: with the same ID number, date of birth and sex say nothing more.
 _IMPLIED_BY_ID = ("birth_date", "sex")
-# Not counted on top of the same ID number: an ID borrowed by a relative comes with the
-# lender's address, so the two agree together far more often than independently (at a
-# million people, same ID + same address under another name made most false links).
-ADDRESS_WITH_ID = "address missing, or not counted: the same ID number"
+# Not counted on top of the same ID number under another name (pinyin Jaro-Winkler < 0.8): an
+# ID borrowed by a relative comes with the lender's address, so the two agree together far
+# more often than independently (at a million people they made most false links).
+ADDRESS_WITH_ID = "address missing, or not counted: the same ID number under another name"
 # Levels that random pairs almost never reach get this u when sampling saw none.
 U_FLOOR = 1e-5
 
@@ -73,7 +73,8 @@ def _comparison(
     if name == "address":
         null = {
             **null,
-            "sql_condition": null["sql_condition"] + ' OR "id_number_l" = "id_number_r"',
+            "sql_condition": null["sql_condition"] + ' OR ("id_number_l" = "id_number_r" AND '
+            'coalesce(jaro_winkler_similarity("name_pinyin_l", "name_pinyin_r"), 0) < 0.8)',
             "label_for_charts": ADDRESS_WITH_ID,
         }
     if name == "name":  # an alias ('Sunny', '奔跑的蜗牛') is no name evidence either way
