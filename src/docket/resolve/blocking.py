@@ -75,7 +75,7 @@ class BlockingReport:
 def build_candidates(con: duckdb.DuckDBPyConnection) -> BlockingReport:
     """Create the temp table of candidate profile pairs (node_l < node_r: profile numbers)."""
     # a key is a 64-bit hash of the rule and its values: joining and counting integers is
-    # several times faster than strings, and a collision only adds a pair to score
+    # several times faster than strings; a collision (two keys, one hash) only merges two blocks
     keys = " UNION ALL ".join(
         f"SELECT hash({i}, {', '.join(cols)}) AS k, node, "
         f"{SMALL_MAX_BLOCK if name in _SMALL_BLOCKS else MAX_BLOCK} AS cap "
