@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from docket.sources.ingest import ingest_file
+from docket.sources.ingest import ingest_file, ingest_files
 from docket.sources.mapping import load_mapping
 from tests.sources.conftest import count, ingest, write_mapping
 
@@ -174,6 +174,42 @@ def test_a_crash_midway_leaves_nothing_of_the_file(
     # and the file loads cleanly afterwards
     assert ingest(con, data, m).rows_stored == 1
     assert count(con, "holdings") == 1
+
+
+def test_files_after_a_crash_are_not_written(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """Two files at a time: a crash while the second file is written rolls it back, and the
+    third file, read meanwhile, is not written; a file that is only malformed fails alone."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for k in (1, 2, 3, 4):
+        lines = ["id,full_name,dob,street,shoe_size"]
+        lines += [f"F{k}-{i},Person Number{i},1980-01-0{1 + i % 9},{i} Road,9" for i in range(50)]
+        (folder / f"people_{k}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "people_2.csv").write_text("id;nothing else\n", encoding="utf-8")  # no columns
+    m = load_mapping(write_mapping(tmp_path, PEOPLE))
+    files = [(folder / f"people_{k}.csv", m) for k in (1, 2, 3, 4)]
+
+    def crash(path: Path, stage: str) -> None:
+        if path.name == "people_3.csv" and stage == "mentions":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest_files(con, files, step=crash)
+    keys = {
+        k[0]
+        for k in con.execute(
+            "SELECT DISTINCT split_part(record_key, '-', 1) FROM mentions"
+        ).fetchall()
+    }
+    assert keys == {"F1"}
+    assert [r[0] for r in con.execute("SELECT file FROM sources").fetchall()] == [str(files[0][0])]
+
+    results, failed = ingest_files(con, files)
+    assert [p.name for p, _ in failed] == ["people_2.csv"]
+    assert [r.status for r in results] == ["skipped", "loaded", "loaded"]
+    assert count(con, "mentions") == 150
 
 
 def test_user_mapping_for_an_english_person_csv(

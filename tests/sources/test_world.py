@@ -61,3 +61,34 @@ def test_world_ingests_completely_and_export_matches_truth(
         truth = Counter((row["source"], row["record_key"]) for row in csv.DictReader(f))
     assert sum(truth.values()) > 5000
     assert exported == truth  # one row per truth row, same source and record_key
+
+
+@pytest.mark.slow
+def test_two_files_at_a_time_store_what_one_at_a_time_stores(
+    world: tuple[Path, dict[str, int]], tmp_path: Path
+) -> None:
+    """ingest_files overlaps reading one file with writing the one before; the store must
+    be the same, row for row, as ingesting the files one after another (things keep the
+    first source that stated them, so the order of writes shows)."""
+    from docket.sources.ingest import ingest_file, ingest_files, mappings_for, plan_files
+    from docket.store import connect
+
+    folder, rows = world
+    files = plan_files([folder], mappings_for()).matched
+    one, two = connect(tmp_path / "one.duckdb"), connect(tmp_path / "two.duckdb")
+    try:
+        for path, m in files:
+            ingest_file(one, path, m)
+        results, failed = ingest_files(two, files)
+        assert not failed
+        assert [r.source for r in results] == [m.name for _, m in files]
+        assert {r.source: r.rows_stored for r in results} == rows
+        for table in ("mentions", "things", "holdings", "events", "event_parties"):
+            cols = "* EXCLUDE (loaded_at)" if table == "mentions" else "*"
+            query = f"SELECT {cols} FROM {table} ORDER BY ALL"
+            expected = one.execute(query).fetchall()
+            assert expected, table
+            assert two.execute(query).fetchall() == expected, table
+    finally:
+        one.close()
+        two.close()

@@ -27,7 +27,7 @@ from docket.governance import inputs
 from docket.governance.gate import operation
 from docket.governance.options import CaseOption, OutOption, WhyOption, run_export
 from docket.sources.export import FORMATS, export_mentions, export_quarantine
-from docket.sources.ingest import FileResult, ingest_file, mappings_for, plan_files
+from docket.sources.ingest import FileResult, ingest_files, mappings_for, plan_files
 from docket.sources.mapping import SourceMapping
 from docket.store.db import connect
 
@@ -125,8 +125,6 @@ def _run(
     con: duckdb.DuckDBPyConnection, matched: list[tuple[Path, SourceMapping]]
 ) -> tuple[list[FileResult], list[tuple[Path, str]]]:
     _err = _console(stderr=True)
-    results: list[FileResult] = []
-    failed: list[tuple[Path, str]] = []
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -135,18 +133,17 @@ def _run(
     )
     with Progress(*columns, console=_err, transient=True) as progress:
         task = progress.add_task("ingest", total=len(matched))
-        for path, m in matched:
 
-            def step(stage: str, _p: Path = path) -> None:
-                progress.update(task, description=f"{_p.name}: {stage}")
+        def step(path: Path, stage: str) -> None:
+            progress.update(task, description=f"{path.name}: {stage}")
 
-            try:
-                results.append(ingest_file(con, path, m, step=step))
-            except DocketError as exc:
-                failed.append((path, str(exc)))
-                _err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        def done(_path: Path, outcome: FileResult | DocketError) -> None:
+            if isinstance(outcome, DocketError):
+                _err.print(f"[bold red]error:[/] {escape(str(outcome))}", highlight=False)
             progress.advance(task)
-    return results, failed
+
+        results, failures = ingest_files(con, matched, step=step, done=done)
+    return results, [(path, str(exc)) for path, exc in failures]
 
 
 def _age(then: datetime) -> str:

@@ -79,7 +79,10 @@ class Plan:
     """The SQL for one file, in execution order."""
 
     norm: list[str | Lookup]
-    counts: str  # rows, rows with a reason, surplus rows with a duplicate record key
+    # rows, rows with a reason, and whether record keys repeat: counted on their 64-bit hashes
+    # (far cheaper than on the strings); a collision only runs the exact `dedupe`, which
+    # then finds nothing to mark.
+    counts: str
     dedupe: str
     quarantine: str
     replace: list[str] = field(default_factory=list)
@@ -516,7 +519,7 @@ def compile_plan(
         norm=c.norm(used),
         counts=(
             f"SELECT count(*), count(__reason), count(__rk) FILTER (WHERE __reason IS NULL) - "
-            f"count(DISTINCT __rk) FILTER (WHERE __reason IS NULL) FROM {NORM}"
+            f"count(DISTINCT hash(__rk)) FILTER (WHERE __reason IS NULL) FROM {NORM}"
         ),
         dedupe=(
             f"UPDATE {NORM} SET __reason = 'duplicate record key ' || d.__rk || "

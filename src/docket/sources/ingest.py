@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from docket.errors import IngestError
+from docket.errors import DocketError, IngestError
 from docket.normalize.sql import lookup_query
 from docket.sources.compile import NORM, Lookup, compile_plan, normalizer_types
 from docket.sources.compile import Plan as CompiledPlan
 from docket.sources.mapping import SourceMapping, shipped_mappings
-from docket.sources.readers import REJ, drop_temps, stage
+from docket.sources.readers import REJ, drop_temps, lit, stage
 
 Step = Callable[[str], None]
 
@@ -99,19 +101,89 @@ def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
     drop_temps(con)
 
 
-# DuckDB checkpoints when a commit leaves the WAL above this; per file that rewrote the
-# store's growing tables again and again. Ingest defers it to closing the store (or an
-# explicit CHECKPOINT): once per `docket ingest`, not once per file.
-_CHECKPOINT_THRESHOLD = "64GiB"
+# Settings for bulk loading, on the whole database instance:
+# - checkpoint_threshold: DuckDB checkpoints when a commit leaves the WAL above it; per file
+#   that rewrote the store's growing tables again and again. Ingest defers it to closing the
+#   store (or an explicit CHECKPOINT): once per `docket ingest`, not once per file.
+# - block_allocator_memory: buffers up to this size are kept for reuse instead of going back
+#   to the operating system after each statement (at a million people, 2 s less kernel time
+#   and 1.5 s less wall time). Nothing is reserved up front.
+_BULK_SETTINGS = {"checkpoint_threshold": "64GiB", "block_allocator_memory": "2GiB"}
 
 
-def defer_checkpoints(con: duckdb.DuckDBPyConnection) -> None:
-    """Let the WAL grow until the store is closed instead of checkpointing per file."""
-    con.execute(f"SET checkpoint_threshold = '{_CHECKPOINT_THRESHOLD}'")
+def bulk_settings(con: duckdb.DuckDBPyConnection) -> None:
+    """Tune the database instance of `con` for bulk loading (see _BULK_SETTINGS)."""
+    for name, value in _BULK_SETTINGS.items():
+        con.execute(f"SET {name} = '{value}'")
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(con.execute(sql).fetchall()[0][0])
+
+
+@dataclass
+class _Prepared:
+    """A file read and normalised into the temporary tables of one connection."""
+
+    m: SourceMapping
+    path: Path
+    plan: CompiledPlan
+    result: FileResult
+
+
+def _loaded(con: duckdb.DuckDBPyConnection, m: SourceMapping, sha: str) -> bool:
+    """True when this file (same source, same SHA-256) is loaded already."""
+    sql = "SELECT count(*) FROM sources WHERE source = ? AND sha256 = ?"
+    return int(con.execute(sql, [m.name, sha]).fetchall()[0][0]) > 0
+
+
+def _prepare(
+    con: duckdb.DuckDBPyConnection, path: Path, m: SourceMapping, say: Step
+) -> _Prepared | FileResult:
+    """Stage and normalise `path` into temporary tables (no persistent write); a FileResult
+    instead when the same file is loaded already."""
+    sha = sha256_file(path)
+    if _loaded(con, m, sha):
+        return FileResult(m.name, str(path), sha, "skipped")
+    install_normalizers(con)
+    bulk_settings(con)
+    types = normalizer_types(con)
+    result = FileResult(m.name, str(path), sha, "loaded")
+    # Staging lives in temporary tables only (no persistent write yet). It runs in
+    # autocommit mode: inside a transaction DuckDB's rowids do not follow file order.
+    with tempfile.TemporaryDirectory(prefix="docket-ingest-") as tmp:
+        say("reading")
+        staged = stage(con, path, m, Path(tmp))
+    plan = compile_plan(
+        m, types, source=m.name, file=str(path), sha256=sha, transcoded=staged.transcoded
+    )
+    say("normalising")
+    for norm_step in plan.norm:
+        if isinstance(norm_step, Lookup):
+            t0 = time.perf_counter()
+            lookup_query(con, norm_step.kind, norm_step.query, norm_step.table)
+            result.normalising += time.perf_counter() - t0
+        else:
+            con.execute(norm_step)
+    n_rej = _one(con, f"SELECT count(*) FROM {REJ}")
+    rows, bad, duplicates = con.execute(plan.counts).fetchall()[0]
+    if duplicates:
+        con.execute(plan.dedupe)
+        bad = _one(con, f"SELECT count(*) FROM {NORM} WHERE __reason IS NOT NULL")
+    result.rows_read = n_rej + int(rows)
+    result.rows_quarantined = n_rej + int(bad)
+    result.rows_stored = result.rows_read - result.rows_quarantined
+    return _Prepared(m, path, plan, result)
+
+
+def _store(con: duckdb.DuckDBPyConnection, prep: _Prepared, say: Step) -> FileResult:
+    """Write a prepared file in one transaction, unless the same file was loaded meanwhile."""
+    r = prep.result
+    if _loaded(con, prep.m, r.sha256):
+        return FileResult(r.source, r.file, r.sha256, "skipped")
+    had_rows = _one(con, f"SELECT count(*) FROM sources WHERE source = {lit(prep.m.name)}") > 0
+    _write(con, prep.m, prep.path, r.sha256, prep.plan, r, had_rows, say)
+    return r
 
 
 def ingest_file(
@@ -124,49 +196,86 @@ def ingest_file(
     """Ingest one file with mapping `m` in one transaction."""
     started = time.perf_counter()
     say: Step = step or (lambda _s: None)
-    path = Path(path)
-    sha = sha256_file(path)
-    done = con.execute(
-        "SELECT count(*) FROM sources WHERE source = ? AND sha256 = ?", [m.name, sha]
-    ).fetchall()[0][0]
-    if done:
-        return FileResult(m.name, str(path), sha, "skipped")
-    install_normalizers(con)
-    defer_checkpoints(con)
-    types = normalizer_types(con)
-    result = FileResult(m.name, str(path), sha, "loaded")
-    had_rows = _one(con, f"SELECT count(*) FROM sources WHERE source = '{_q(m.name)}'") > 0
     _drop_temps(con)
     try:
-        # Staging lives in temporary tables only (no persistent write yet). It runs in
-        # autocommit mode: inside a transaction DuckDB's rowids do not follow file order.
-        with tempfile.TemporaryDirectory(prefix="docket-ingest-") as tmp:
-            say("reading")
-            staged = stage(con, path, m, Path(tmp))
-        plan = compile_plan(
-            m, types, source=m.name, file=str(path), sha256=sha, transcoded=staged.transcoded
-        )
-        say("normalising")
-        for norm_step in plan.norm:
-            if isinstance(norm_step, Lookup):
-                t0 = time.perf_counter()
-                lookup_query(con, norm_step.kind, norm_step.query, norm_step.table)
-                result.normalising += time.perf_counter() - t0
-            else:
-                con.execute(norm_step)
-        n_rej = _one(con, f"SELECT count(*) FROM {REJ}")
-        rows, bad, duplicates = con.execute(plan.counts).fetchall()[0]
-        if duplicates:
-            con.execute(plan.dedupe)
-            bad = _one(con, f"SELECT count(*) FROM {NORM} WHERE __reason IS NOT NULL")
-        result.rows_read = n_rej + int(rows)
-        result.rows_quarantined = n_rej + int(bad)
-        result.rows_stored = result.rows_read - result.rows_quarantined
-        _write(con, m, path, sha, plan, result, had_rows, say)
+        prep = _prepare(con, Path(path), m, say)
+        result = prep if isinstance(prep, FileResult) else _store(con, prep, say)
     finally:
         _drop_temps(con)
     result.seconds = time.perf_counter() - started
     return result
+
+
+Failure = tuple[Path, DocketError]
+
+
+def ingest_files(
+    con: duckdb.DuckDBPyConnection,
+    files: Sequence[tuple[Path, SourceMapping]],
+    *,
+    step: Callable[[Path, str], None] | None = None,
+    done: Callable[[Path, FileResult | DocketError], None] | None = None,
+) -> tuple[list[FileResult], list[Failure]]:
+    """Ingest `files` in order, each in its own transaction, two at a time: while one file
+    is written, the next is read and normalised on a second connection (its temporary
+    tables are its own). Writes happen strictly in the given order, so the store ends the
+    same as with `ingest_file` one file after another. A file that fails with a DocketError
+    is reported in the failures and the others go on; any other exception stops the run.
+    """
+    say = step or (lambda _p, _s: None)
+    install_normalizers(con)  # the functions are the instance's: installed once, before the cursors
+    turns = [threading.Event() for _ in range(len(files) + 1)]
+    turns[0].set()
+    stop = threading.Event()  # set by an unexpected error: later files are not written
+
+    def one(k: int, path: Path, m: SourceMapping) -> FileResult:
+        started = time.perf_counter()
+        cur = con.cursor()
+        try:
+            prep = _prepare(cur, path, m, lambda s: say(path, s))
+            turns[k].wait()
+            if stop.is_set():
+                raise CancelledError
+            if isinstance(prep, FileResult):
+                return prep
+            result = _store(cur, prep, lambda s: say(path, s))
+            result.seconds = time.perf_counter() - started
+            return result
+        except DocketError:
+            raise
+        except BaseException:
+            stop.set()
+            raise
+        finally:
+            try:
+                _drop_temps(cur)
+                cur.close()
+            finally:
+                turns[k].wait()  # an earlier file may still be writing
+                turns[k + 1].set()
+
+    results: list[FileResult] = []
+    failed: list[Failure] = []
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docket-ingest")
+    try:
+        futures = [pool.submit(one, k, Path(p), m) for k, (p, m) in enumerate(files)]
+        for (path, _m), future in zip(files, futures, strict=True):
+            try:
+                result = future.result()
+            except DocketError as exc:
+                failed.append((Path(path), exc))
+                if done:
+                    done(Path(path), exc)
+                continue
+            results.append(result)
+            if done:
+                done(Path(path), result)
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return results, failed
 
 
 def _write(
