@@ -143,6 +143,13 @@ _VOWELS = frozenset("aoe")
 _SEGMENTS: dict[str, tuple[str, ...] | None] = {}
 
 
+# Each spelling a syllable may take inside a token → (syllable, 1 if an alias spelling).
+_PIECES: dict[str, tuple[str, int]] = {
+    **{alias: (syl, 1) for alias, syl in SYLLABLE_ALIASES.items()},
+    **{syl: (syl, 0) for syl in SYLLABLES},
+}
+
+
 def _segment(piece: str) -> tuple[str, ...] | None:
     """Split run-together pinyin into syllables, or None when it is not pinyin.
 
@@ -153,26 +160,32 @@ def _segment(piece: str) -> tuple[str, ...] | None:
     if piece in _SEGMENTS:
         return _SEGMENTS[piece]
     n = len(piece)
-    # best[i] = (score, syllables) for piece[i:]
-    best: list[tuple[tuple[int, int, int], tuple[str, ...]] | None] = [None] * (n + 1)
-    best[n] = ((0, 0, 0), ())
+    # for piece[i:]: the best score (vowel starts, aliases, syllables), its first syllable
+    # and where the rest starts; None when piece[i:] does not split into syllables
+    score: list[tuple[int, int, int] | None] = [None] * (n + 1)
+    first: list[str] = [""] * (n + 1)
+    after = [0] * (n + 1)
+    score[n] = (0, 0, 0)
     for i in range(n - 1, -1, -1):
-        for j in range(i + 1, min(n, i + 6) + 1):
-            rest = best[j]
+        for j in range(i + 1, (i + 6 if i + 6 < n else n) + 1):
+            rest = score[j]
             if rest is None:
                 continue
-            cand = piece[i:j]
-            alias = 0
-            if cand not in SYLLABLES:
-                if cand not in SYLLABLE_ALIASES:
-                    continue
-                cand, alias = SYLLABLE_ALIASES[cand], 1
-            (vowel, aliases, count), tail = rest
-            score = (vowel + (i > 0 and cand[0] in _VOWELS), aliases + alias, count + 1)
-            if best[i] is None or score < best[i][0]:  # type: ignore[index]
-                best[i] = (score, (cand, *tail))
-    found = best[0]
-    out = found[1] if found is not None and n else None
+            hit = _PIECES.get(piece[i:j])
+            if hit is None:
+                continue
+            cand, alias = hit
+            mine = (rest[0] + (i > 0 and cand[0] in _VOWELS), rest[1] + alias, rest[2] + 1)
+            best = score[i]
+            if best is None or mine < best:
+                score[i], first[i], after[i] = mine, cand, j
+    out: tuple[str, ...] | None = None
+    if n and score[0] is not None:
+        syllables, i = [], 0
+        while i < n:
+            syllables.append(first[i])
+            i = after[i]
+        out = tuple(syllables)
     if len(_SEGMENTS) < 200_000:
         _SEGMENTS[piece] = out
     return out
