@@ -92,11 +92,13 @@ _WRITE_STAGES = frozenset({"quarantine", "committing"})
 
 
 class _Timeline:
-    """When each file started reading, started writing and was done (seconds from the start)."""
+    """When each file started reading, was ready to write, started writing and was done
+    (seconds from the start; between ready and writing it waits for the file before)."""
 
     def __init__(self) -> None:
         self.t0 = time.perf_counter()
         self.read: dict[str, float] = {}
+        self.ready: dict[str, float] = {}
         self.write: dict[str, float] = {}
         self.done: dict[str, float] = {}
         self.lock = threading.Lock()
@@ -106,6 +108,8 @@ class _Timeline:
         with self.lock:
             if stage == "reading":
                 self.read.setdefault(path.name, now)
+            elif stage == "ready to write":
+                self.ready.setdefault(path.name, now)
             elif stage in _WRITE_STAGES:
                 self.write.setdefault(path.name, now)
 
@@ -132,7 +136,7 @@ def ingest(
             raise SystemExit(f"ingest failed: {failed}")
         for (path, m), r in zip(files, results, strict=True):
             name = path.name
-            prepare = clock.write[name] - clock.read[name]
+            prepare = clock.ready[name] - clock.read[name]
             write = clock.done[name] - clock.write[name]
             out[m.name] = (prepare, write, r.rows_read, r.rows_quarantined, r.normalising)
             console.print(

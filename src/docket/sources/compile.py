@@ -22,7 +22,7 @@ import duckdb
 from docket.schema import Model, model
 from docket.sources import template
 from docket.sources.mapping import PERSON, Field, SourceMapping, ThingSpec
-from docket.sources.readers import BAD_BYTES, RAW, REJ, ident, lit
+from docket.sources.readers import BAD_BYTES, RAW, REJ, ident, lit, present
 
 NORM = "_docket_norm"
 LOOKUP = "_docket_lookup_"  # + normaliser name
@@ -85,6 +85,8 @@ class Plan:
     counts: str
     dedupe: str
     quarantine: str
+    # after counts and dedupe, before the transaction: what the writes read (things grouped)
+    staged: list[str] = field(default_factory=list)
     replace: list[str] = field(default_factory=list)
     inserts: list[tuple[str, str]] = field(default_factory=list)  # (what, sql)
 
@@ -110,9 +112,9 @@ class _Compiler:
         if f.value is not None:
             base = lit(f.value)
         elif len(f.columns) == 1:
-            base = f"NULLIF(trim({ident(f.columns[0])}), '')"
+            base = present(ident(f.columns[0]))
         else:
-            parts = ", ".join(f"NULLIF(trim({ident(c)}), '')" for c in f.columns)
+            parts = ", ".join(present(ident(c)) for c in f.columns)
             base = f"NULLIF(concat_ws({lit(f.separator)}, {parts}), '')"
         if f.when:
             cond = " AND ".join(
@@ -167,7 +169,7 @@ class _Compiler:
         parts = []
         for p in self.m.record_key:
             if isinstance(p, template.Column):
-                parts.append(f"NULLIF(trim({ident(p.name)}), '')")
+                parts.append(present(ident(p.name)))
             else:
                 parts.append(lit(p.text))
         rk = parts[0] if len(parts) == 1 else "(" + " || ".join(parts) + ")"
@@ -200,7 +202,7 @@ class _Compiler:
                 )
                 union = " UNION ALL ".join(picks)
                 inner = (
-                    f"SELECT k, NULLIF(trim(k), '') AS i FROM "
+                    f"SELECT k, {present('k')} AS i FROM "
                     f"(SELECT DISTINCT k FROM ({union}) WHERE k IS NOT NULL)"
                 )
             else:
@@ -345,8 +347,10 @@ class _Compiler:
         args = ", ".join(f"{lit(f.prop)}, {self.scalar(f)}" for f in fields)
         return f"json_object({args})"
 
-    def thing(self, j: int, t: ThingSpec) -> list[tuple[str, str]]:
-        """New things are inserted; known ones only get what they lack (first statement wins).
+    def thing(self, j: int, t: ThingSpec) -> tuple[str, list[tuple[str, str]]]:
+        """This file's things of spec `j`, one row per thing id with the first values stated
+        (a temporary table, built before the transaction), and the statements writing them:
+        new things are inserted; known ones only get what they lack (first statement wins).
 
         Done as insert-missing plus update-gaps: ON CONFLICT DO UPDATE is slow in DuckDB
         when many keys already exist (accounts named again by every transfer)."""
@@ -367,7 +371,9 @@ class _Compiler:
             f", arg_min({e}, __row) FILTER (WHERE {e} IS NOT NULL) AS {c}" for c, e in cols.items()
         )
         names = ", ".join(["thing_id", "kind", "key", *cols, "source", "record_key"])
+        table = f"{THINGS}_{j}"
         grouped = (
+            f"CREATE TEMP TABLE {table} AS "
             f"SELECT __t{j} AS thing_id, {lit(t.kind)} AS kind, "
             f"substr(__t{j}, {len(t.kind) + 2}) AS key{aggs}, {self.src} AS source, "
             f"arg_min(__rk, __row) AS record_key FROM {NORM} "
@@ -375,28 +381,20 @@ class _Compiler:
         )
         # The prefix test changes nothing (equal ids share it) but lets DuckDB skip the row
         # groups of other kinds, and hash only this kind's things.
-        missing = (
-            "WHERE NOT EXISTS (SELECT 1 FROM things t WHERE "
-            f"starts_with(t.thing_id, {lit(t.kind + ':')}) AND t.thing_id = n.thing_id)"
+        insert = (
+            f"INSERT INTO things ({names}) SELECT {names} FROM {table} n WHERE NOT EXISTS "
+            f"(SELECT 1 FROM things t WHERE starts_with(t.thing_id, {lit(t.kind + ':')}) "
+            "AND t.thing_id = n.thing_id)"
         )
         if not cols:
-            return [
-                (
-                    "things",
-                    f"INSERT INTO things ({names}) SELECT {names} FROM ({grouped}) n {missing}",
-                )
-            ]
+            return grouped, [("things", insert)]
         sets = ", ".join(f"{c} = COALESCE(things.{c}, n.{c})" for c in cols)
         gaps = " OR ".join(f"(things.{c} IS NULL AND n.{c} IS NOT NULL)" for c in cols)
-        return [
-            ("", f"CREATE OR REPLACE TEMP TABLE {THINGS} AS {grouped}"),
-            ("things", f"INSERT INTO things ({names}) SELECT {names} FROM {THINGS} n {missing}"),
-            (
-                "",
-                f"UPDATE things SET {sets} FROM {THINGS} n "
-                f"WHERE things.thing_id = n.thing_id AND ({gaps})",
-            ),
-        ]
+        update = (
+            f"UPDATE things SET {sets} FROM {table} n "
+            f"WHERE things.thing_id = n.thing_id AND ({gaps})"
+        )
+        return grouped, [("things", insert), ("", update)]
 
     def _tid(self, ref: str) -> str:
         j = next(j for j, t in enumerate(self.m.things) if t.id == ref)
@@ -510,11 +508,15 @@ def compile_plan(
     inserts: list[tuple[str, str]] = []
     if m.person:
         inserts.append(("mentions", c.mentions()))
+    staged = []
     for j, t in enumerate(m.things):
-        inserts += c.thing(j, t)
+        grouped, writes = c.thing(j, t)
+        staged.append(grouped)
+        inserts += writes
     inserts += [("holdings", s) for s in c.holdings()]
     inserts += c.events()
-    used = {col for _, sql in inserts for col in _FIELD_COLUMN.findall(sql)}
+    reads = [*staged, *(sql for _, sql in inserts)]
+    used = {col for sql in reads for col in _FIELD_COLUMN.findall(sql)}
     plan = Plan(
         norm=c.norm(used),
         counts=(
@@ -530,6 +532,7 @@ def compile_plan(
             f"WHERE {NORM}.__row = d.__row AND d.rn > 1"
         ),
         quarantine=c.quarantine(),
+        staged=staged,
         replace=c.replace(),
         inserts=inserts,
     )

@@ -170,9 +170,12 @@ def _prepare(
     if duplicates:
         con.execute(plan.dedupe)
         bad = _one(con, f"SELECT count(*) FROM {NORM} WHERE __reason IS NOT NULL")
+    for sql in plan.staged:
+        con.execute(sql)
     result.rows_read = n_rej + int(rows)
     result.rows_quarantined = n_rej + int(bad)
     result.rows_stored = result.rows_read - result.rows_quarantined
+    say("ready to write")
     return _Prepared(m, path, plan, result)
 
 

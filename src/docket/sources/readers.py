@@ -64,6 +64,18 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def present(expr: str) -> str:
+    """SQL: `expr` trimmed, NULL when blank — NULLIF(trim(expr), '') with a shortcut.
+
+    trim() copies every value; an ASCII value that neither starts nor ends with a space
+    is its own trimmed form (the only ASCII character trim removes is the space), which a
+    byte comparison shows. Other values go through trim()."""
+    return (
+        f"CASE WHEN {expr} <> '' AND NOT starts_with({expr}, ' ') AND NOT ends_with({expr}, ' ')"
+        f" AND strlen({expr}) = length({expr}) THEN {expr} ELSE NULLIF(trim({expr}), '') END"
+    )
+
+
 def transcode(src: Path, dst: Path, encoding: str) -> None:
     """Re-encode `src` to UTF-8 in chunks, marking undecodable bytes with BAD_BYTES."""
     try:
