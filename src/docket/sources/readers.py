@@ -35,8 +35,8 @@ _JSON_SAMPLE = 10_000
 # DuckDB does not short-circuit AND: guard every JSON function with json_valid first
 _IS_OBJECT = "coalesce(CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' END, false)"
 # A line trim() leaves empty. Testing for a visible ASCII character first is exact (trim keeps
-# them) and spares trim(), which is slow, on every JSON line.
-_BLANK = "(NOT regexp_matches(line, '[!-~]') AND trim(line) = '')"
+# them) and spares trim(), which is slow, on every JSON line (a CASE: AND evaluates both sides).
+_BLANK = "CASE WHEN regexp_matches(line, '[!-~]') THEN false ELSE trim(line) = '' END"
 RAW, REJ = "_docket_raw", "_docket_rej"
 
 
