@@ -150,6 +150,11 @@ _CN_DIAL_PREFIX = r"^179"
 _PHONE_NOISE = r"[ \-()]"
 
 
+def _plus86(digits: pa.Array) -> pa.Array:
+    # a slice insert: binary_join_element_wise with a scalar took 20 times as long
+    return pc.utf8_replace_slice(digits, start=0, stop=0, replacement="+86")
+
+
 def _fresh_phones(values: pa.Array) -> pa.Array:
     compact = pc.replace_substring_regex(pc.utf8_normalize(values, form="NFKC"), _PHONE_NOISE, "")
     found = pc.extract_regex(compact, _CN_MOBILE)
@@ -159,9 +164,9 @@ def _fresh_phones(values: pa.Array) -> pa.Array:
     fast = np.flatnonzero(mobile)
     slow = np.flatnonzero(~mobile)
     if not len(slow):
-        return pc.binary_join_element_wise("+86", pc.struct_field(found, "n"), "")
+        return _plus86(pc.struct_field(found, "n"))
     digits = pc.struct_field(found.take(pa.array(fast)), "n")
-    e164 = pc.binary_join_element_wise("+86", digits, "")
+    e164 = _plus86(digits)
     rest = _reference("phone", values.take(pa.array(slow)).to_pylist())
     order = np.argsort(np.concatenate([fast, slow]), kind="stable")
     return pa.concat_arrays([e164, rest]).take(pa.array(order))
