@@ -222,10 +222,10 @@ def main(argv: list[str] | None = None) -> None:
             "| | rows | floor s | ingest s | ingest rows/s | ratio |",
             "|---|---:|---:|---:|---:|---:|",
             f"| **all files** | {tot_rows:,} | {tot_floor:.1f} | {tot_ingest:.1f} "
-            f"(CHECKPOINT {ckpt:.1f}) | {tot_rows / tot_ingest:,.0f} | **{ratio:.1f}x** |",
+            f"(CHECKPOINT {ckpt:.1f}) | {tot_rows / tot_ingest:,.0f} | **{ratio:.2f}x** |",
             "",
             f"Floor throughput {tot_rows / tot_floor:,.0f} rows/s; ingest "
-            f"{tot_rows / tot_ingest:,.0f} rows/s: **{ratio:.1f}x the floor** (goal: within 3x).",
+            f"{tot_rows / tot_ingest:,.0f} rows/s: **{ratio:.2f}x the floor** (goal: within 3x).",
             "",
             "Ingest overlaps files: while one is written (one transaction, files strictly in "
             "order), the next is read and normalised on a second connection. Per file, the "

@@ -1,11 +1,13 @@
 """Bulk ingest: each file through its mapping into the store, in one transaction.
 
-Per file: stage (DuckDB reader), normalise (lookups of distinct values, one SELECT), quarantine
-the rows that fail, insert canonical rows, record the source row — all inside
-one transaction, so a crash leaves nothing of the file visible (committed files are
-durable in the WAL; the checkpoint into the store file happens once, at close). A file already
-loaded (same source, same SHA-256) is skipped; a new version of a source's file
-replaces the earlier rows with the same record keys.
+Per file: stage (DuckDB reader), normalise (lookups of distinct values, one SELECT) and
+group its things, all in temporary tables; then, in one transaction, quarantine the rows
+that fail, insert canonical rows and record the source row, so a crash leaves nothing of
+the file visible (committed files are durable in the WAL; the checkpoint into the store
+file happens once, at close). A file already loaded (same source, same SHA-256) is
+skipped; a new version of a source's file replaces the earlier rows with the same record
+keys. `ingest_files` (what `docket ingest` runs) reads and normalises the next file on a
+second connection while one is written, and writes files in the order given.
 """
 
 from __future__ import annotations
@@ -325,10 +327,6 @@ def _write(
     except BaseException:
         con.execute("ROLLBACK")
         raise
-
-
-def _q(s: str) -> str:
-    return s.replace("'", "''")
 
 
 @dataclass
