@@ -9,11 +9,11 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from docket.normalize import REGISTRY
-from docket.normalize.sql import SQL_FUNCTIONS, install, vector_normalize
+from docket.normalize.sql import SQL_FUNCTIONS, SQL_SHORTCUTS, install, vector_normalize
 
 
 @pytest.fixture(scope="module")
@@ -356,3 +356,27 @@ def test_lookup_query_normalises_each_row_of_a_query(
     assert {k for k, _, _ in rows} == {v for v in raw if v.strip()}
     for _k, i, r in rows:
         assert r == expected(kind, i)
+
+
+_DIGITISH = st.text(alphabet="0123456789 +-()x", min_size=0, max_size=21)
+
+
+@pytest.mark.parametrize("kind", sorted(SQL_SHORTCUTS))
+@settings(max_examples=300, deadline=None)
+@given(raw=st.one_of(_DIGITISH, st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)))
+@example(raw="6222021234567890123")
+@example(raw="13812345678")
+@example(raw="17912345678")  # 179…: phonenumbers reads a dialling prefix; not a shortcut
+def test_sql_shortcuts_answer_as_the_normaliser(
+    con: duckdb.DuckDBPyConnection, kind: str, raw: str
+) -> None:
+    """Where a shortcut's pattern matches, its SQL answer is what the normaliser answers
+    (ingest skips the lookup for those values); where it does not, the lookup is used."""
+    pattern, answer = SQL_SHORTCUTS[kind]
+    matched, got = con.execute(
+        f"SELECT regexp_full_match(v, ?), {answer.format(v='v')} FROM (SELECT ?::VARCHAR AS v)",
+        [pattern, raw],
+    ).fetchall()[0]
+    if matched:
+        assert got == vector_normalize(kind, pa.array([raw]), memo=False)[0].as_py()
+        assert got == expected(kind, raw)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from docket.normalize.sql import SQL_SHORTCUTS
 from docket.schema import Model, model
 from docket.sources import template
 from docket.sources.mapping import PERSON, Field, SourceMapping, ThingSpec
@@ -201,9 +202,12 @@ class _Compiler:
                     for f in fields
                 )
                 union = " UNION ALL ".join(picks)
+                # values the normaliser's SQL shortcut answers need no lookup
+                short = SQL_SHORTCUTS.get(n)
+                skip = f" AND NOT regexp_full_match(k, {lit(short[0])})" if short else ""
                 inner = (
                     f"SELECT k, {present('k')} AS i FROM "
-                    f"(SELECT DISTINCT k FROM ({union}) WHERE k IS NOT NULL)"
+                    f"(SELECT DISTINCT k FROM ({union}) WHERE k IS NOT NULL{skip})"
                 )
             else:
                 union = " UNION ALL ".join(
@@ -217,6 +221,13 @@ class _Compiler:
                 staged.append(f"{ident(f.columns[0])} AS __c{i}")
                 cond = self._when(f)
                 inp, out = f"j{i}.i", f"j{i}.r"
+                short = SQL_SHORTCUTS.get(f.normalizer)
+                if short is not None:
+                    pattern, answer = short
+                    col = ident(f.columns[0])
+                    staged.append(f"regexp_full_match({col}, {lit(pattern)}) AS __s{i}")
+                    inp = f"CASE WHEN __s{i} THEN __c{i} ELSE {inp} END"
+                    out = f"CASE WHEN __s{i} THEN {answer.format(v=f'__c{i}')} ELSE {out} END"
                 if cond is not None:
                     staged.append(f"{cond} AS __w{i}")
                     inp, out = (
