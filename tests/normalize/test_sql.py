@@ -358,15 +358,20 @@ def test_lookup_query_normalises_each_row_of_a_query(
         assert r == expected(kind, i)
 
 
-_DIGITISH = st.text(alphabet="0123456789 +-()x", min_size=0, max_size=21)
+_SHORTCUT_INPUTS = st.one_of(
+    st.text(alphabet="0123456789 +-()xAB京沪粤学警", min_size=0, max_size=21),
+    st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+    st.from_regex(r"[京沪粤][A-Z][A-Z0-9]{4,6}[学警]?", fullmatch=True),
+)
 
 
 @pytest.mark.parametrize("kind", sorted(SQL_SHORTCUTS))
 @settings(max_examples=300, deadline=None)
-@given(raw=st.one_of(_DIGITISH, st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)))
+@given(raw=_SHORTCUT_INPUTS)
 @example(raw="6222021234567890123")
 @example(raw="13812345678")
 @example(raw="17912345678")  # 179…: phonenumbers reads a dialling prefix; not a shortcut
+@example(raw="京A12345")
 def test_sql_shortcuts_answer_as_the_normaliser(
     con: duckdb.DuckDBPyConnection, kind: str, raw: str
 ) -> None:

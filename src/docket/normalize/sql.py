@@ -304,10 +304,12 @@ _COLUMN_PATHS: dict[str, Callable[[pa.Array], pa.Array]] = {
 # whole raw value must match, SQL of the answer with {v} for the value). Each is a case its
 # column path answers the same way (tests check them against `vector_normalize`): bank
 # accounts of 12–19 digits are their own normal form; Chinese mobile numbers written as 11
-# digits get '+86' (not those starting 179, which the column path leaves to phonenumbers).
+# digits get '+86' (not those starting 179, which the column path leaves to phonenumbers);
+# canonical plates are their own normal form (the same RE2 pattern as the column path).
 SQL_SHORTCUTS: dict[str, tuple[str, str]] = {
     "bank_account": ("[0-9]{12,19}", "{v}"),
     "phone": ("1(?:[3-689][0-9]|7[0-8])[0-9]{8}", "'+86' || {v}"),
+    "plate": (_PLATE.pattern, "{v}"),
 }
 
 
