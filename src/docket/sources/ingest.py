@@ -12,7 +12,11 @@ second connection while one is written, and writes files in the order given.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import os
+import sys
 import tempfile
 import threading
 import time
@@ -214,6 +218,17 @@ def ingest_file(
 Failure = tuple[Path, DocketError]
 
 
+def _lower_priority() -> None:
+    """Let this thread yield the CPU to others (Linux: a thread's own nice value)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _READER_NICE)
+
+
+# Nice value of the thread that reads and normalises ahead: the writes are the critical path.
+_READER_NICE = 5
+
+
 def ingest_files(
     con: duckdb.DuckDBPyConnection,
     files: Sequence[tuple[Path, SourceMapping]],
@@ -223,63 +238,69 @@ def ingest_files(
 ) -> tuple[list[FileResult], list[Failure]]:
     """Ingest `files` in order, each in its own transaction, two at a time: while one file
     is written, the next is read and normalised on a second connection (its temporary
-    tables are its own). Writes happen strictly in the given order, so the store ends the
-    same as with `ingest_file` one file after another. A file that fails with a DocketError
-    is reported in the failures and the others go on; any other exception stops the run.
+    tables are its own), by a thread that yields the CPU to the writes. Files are written
+    strictly in the given order, so the store ends the same as with `ingest_file` one file
+    after another. A file that fails with a DocketError is reported in the failures and the
+    others go on; any other exception stops the run before the next file is written.
     """
     say = step or (lambda _p, _s: None)
     install_normalizers(con)  # the functions are the instance's: installed once, before the cursors
-    turns = [threading.Event() for _ in range(len(files) + 1)]
-    turns[0].set()
-    stop = threading.Event()  # set by an unexpected error: later files are not written
+    room = threading.Semaphore(2)  # files read and not yet written (or being written)
+    stop = threading.Event()
 
-    def one(k: int, path: Path, m: SourceMapping) -> FileResult:
-        started = time.perf_counter()
+    def prepare(
+        path: Path, m: SourceMapping
+    ) -> tuple[duckdb.DuckDBPyConnection, _Prepared | FileResult]:
+        room.acquire()
+        if stop.is_set():
+            raise CancelledError
         cur = con.cursor()
         try:
-            prep = _prepare(cur, path, m, lambda s: say(path, s))
-            turns[k].wait()
-            if stop.is_set():
-                raise CancelledError
-            if isinstance(prep, FileResult):
-                return prep
-            result = _store(cur, prep, lambda s: say(path, s))
-            result.seconds = time.perf_counter() - started
-            return result
-        except DocketError:
-            raise
+            return cur, _prepare(cur, path, m, lambda s: say(path, s))
         except BaseException:
-            stop.set()
+            _drop_temps(cur)
+            cur.close()
             raise
-        finally:
-            try:
-                _drop_temps(cur)
-                cur.close()
-            finally:
-                turns[k].wait()  # an earlier file may still be writing
-                turns[k + 1].set()
 
     results: list[FileResult] = []
     failed: list[Failure] = []
-    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docket-ingest")
+    pool = ThreadPoolExecutor(1, thread_name_prefix="docket-read", initializer=_lower_priority)
+    futures = [pool.submit(prepare, Path(p), m) for p, m in files]
     try:
-        futures = [pool.submit(one, k, Path(p), m) for k, (p, m) in enumerate(files)]
         for (path, _m), future in zip(files, futures, strict=True):
+            started = time.perf_counter()
+            outcome: FileResult | DocketError
+            file_say: Step = functools.partial(say, Path(path))
             try:
-                result = future.result()
+                cur, prep = future.result()
+                try:
+                    outcome = prep if isinstance(prep, FileResult) else _store(cur, prep, file_say)
+                finally:
+                    _drop_temps(cur)
+                    cur.close()
             except DocketError as exc:
-                failed.append((Path(path), exc))
-                if done:
-                    done(Path(path), exc)
-                continue
-            results.append(result)
+                outcome = exc
+            finally:
+                room.release()
+            if isinstance(outcome, DocketError):
+                failed.append((Path(path), outcome))
+            else:
+                outcome.seconds = time.perf_counter() - started
+                results.append(outcome)
             if done:
-                done(Path(path), result)
+                done(Path(path), outcome)
     except BaseException:
         stop.set()
+        room.release()  # a reader waiting for room sees `stop`
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        for future in futures:  # read and never written: let their connections go
+            if future.done() and not future.cancelled() and future.exception() is None:
+                cur, _prep = future.result()
+                with contextlib.suppress(duckdb.Error):
+                    _drop_temps(cur)
+                    cur.close()
     return results, failed
 
 
