@@ -250,13 +250,14 @@ def ingest_files(
 
     def prepare(
         path: Path, m: SourceMapping
-    ) -> tuple[duckdb.DuckDBPyConnection, _Prepared | FileResult]:
+    ) -> tuple[duckdb.DuckDBPyConnection, _Prepared | FileResult, float]:
         room.acquire()
         if stop.is_set():
             raise CancelledError
+        started = time.perf_counter()
         cur = con.cursor()
         try:
-            return cur, _prepare(cur, path, m, lambda s: say(path, s))
+            return cur, _prepare(cur, path, m, lambda s: say(path, s)), started
         except BaseException:
             _drop_temps(cur)
             cur.close()
@@ -268,11 +269,10 @@ def ingest_files(
     futures = [pool.submit(prepare, Path(p), m) for p, m in files]
     try:
         for (path, _m), future in zip(files, futures, strict=True):
-            started = time.perf_counter()
             outcome: FileResult | DocketError
             file_say: Step = functools.partial(say, Path(path))
             try:
-                cur, prep = future.result()
+                cur, prep, started = future.result()
                 try:
                     outcome = prep if isinstance(prep, FileResult) else _store(cur, prep, file_say)
                 finally:
@@ -285,7 +285,7 @@ def ingest_files(
             if isinstance(outcome, DocketError):
                 failed.append((Path(path), outcome))
             else:
-                outcome.seconds = time.perf_counter() - started
+                outcome.seconds = time.perf_counter() - started  # read to committed
                 results.append(outcome)
             if done:
                 done(Path(path), outcome)
@@ -297,7 +297,7 @@ def ingest_files(
         pool.shutdown(wait=True, cancel_futures=True)
         for future in futures:  # read and never written: let their connections go
             if future.done() and not future.cancelled() and future.exception() is None:
-                cur, _prep = future.result()
+                cur, _prep, _started = future.result()
                 with contextlib.suppress(duckdb.Error):
                     _drop_temps(cur)
                     cur.close()
