@@ -218,15 +218,15 @@ def ingest_file(
 Failure = tuple[Path, DocketError]
 
 
+# Nice value of the thread that reads and normalises ahead: the writes are the critical path.
+_READER_NICE = 5
+
+
 def _lower_priority() -> None:
     """Let this thread yield the CPU to others (Linux: a thread's own nice value)."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _READER_NICE)
-
-
-# Nice value of the thread that reads and normalises ahead: the writes are the critical path.
-_READER_NICE = 5
 
 
 def ingest_files(
@@ -267,8 +267,10 @@ def ingest_files(
     failed: list[Failure] = []
     pool = ThreadPoolExecutor(1, thread_name_prefix="docket-read", initializer=_lower_priority)
     futures = [pool.submit(prepare, Path(p), m) for p, m in files]
+    taken = 0  # futures whose connection the loop below has taken (and closes)
     try:
         for (path, _m), future in zip(files, futures, strict=True):
+            taken += 1
             outcome: FileResult | DocketError
             file_say: Step = functools.partial(say, Path(path))
             try:
@@ -295,7 +297,7 @@ def ingest_files(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        for future in futures:  # read and never written: let their connections go
+        for future in futures[taken:]:  # read and never written: let their connections go
             if future.done() and not future.cancelled() and future.exception() is None:
                 cur, _prep, _started = future.result()
                 with contextlib.suppress(duckdb.Error):
