@@ -21,6 +21,7 @@ import duckdb
 import numpy as np
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from docket.governance.handles import Operation, operation_path
 from docket.resolve import model as model_mod
 from docket.resolve.blocking import CANDIDATES, build_candidates
 from docket.resolve.cluster import DETERMINISTIC as KIND_DET
@@ -106,10 +107,11 @@ class _Stages:
             self.progress.update(task, completed=1)
 
 
-def resolve(
-    con: duckdb.DuckDBPyConnection, *, retrain: bool = False, progress: bool = True
-) -> ResolveSummary:
-    """Resolve every mention in the store into entities; returns what it did."""
+@operation_path("resolve")
+def resolve(op: Operation, *, retrain: bool = False, progress: bool = True) -> ResolveSummary:
+    """Resolve every mention in the store into entities, inside the admin's operation;
+    returns what it did."""
+    con = op.con
     summary = ResolveSummary()
     bar = (
         Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
