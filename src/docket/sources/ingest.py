@@ -113,8 +113,8 @@ def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
 #   that rewrote the store's growing tables again and again. Ingest defers it to closing the
 #   store (or an explicit CHECKPOINT): once per `docket ingest`, not once per file.
 # - block_allocator_memory: buffers up to this size are kept for reuse instead of going back
-#   to the operating system after each statement (at a million people, 2 s less kernel time
-#   and 1.5 s less wall time). Nothing is reserved up front.
+#   to the operating system after each statement (less kernel time; docs/benchmarks.md,
+#   "Ingest notes"). Nothing is reserved up front.
 _BULK_SETTINGS = {"checkpoint_threshold": "64GiB", "block_allocator_memory": "2GiB"}
 
 
