@@ -25,6 +25,7 @@ _COMMAND_MODULES = (
     "docket.resolve.cli",
     "docket.governance.cli",
     "docket.api.cli",
+    "docket.realtime.cli",
 )
 
 app = typer.Typer(

@@ -24,6 +24,7 @@ import httpx
 import pydantic
 
 from docket.errors import DocketError, NotAuthenticated, StoreError, from_http
+from docket.realtime.intake import Delivery
 from docket.session.ops import BY_NAME, LOCAL_ONLY, NAMESPACES, Op, method_of, returns
 from docket.session.results import Exported
 
@@ -106,10 +107,24 @@ class RemoteSession:
             return _Namespace(self, name)
         return self._operation(name)
 
+    def deliver(self, source: str, records: bytes) -> Delivery:
+        """See `docket.Session.deliver`: POST /api/v1/events?source=… with the NDJSON batch."""
+        r = self._remote._send(
+            "POST", "/events", params={"source": source}, content=records,
+            headers={"Authorization": f"Bearer {self.token}",
+                     "Content-Type": "application/x-ndjson"},
+        )  # fmt: skip
+        _raise_for(r)
+        return pydantic.TypeAdapter(Delivery).validate_python(r.json())
+
     def _operation(self, name: str) -> Any:
         op = BY_NAME.get(name)
         if op is None:
             raise AttributeError(f"the session has no operation {name!r}")
+        if op.custom:
+            raise AttributeError(
+                f"{name} is not offered over HTTP this way (alerts stream: GET {op.path}, SSE)"
+            )
 
         def call(*args: Any, **kwargs: Any) -> Any:
             return self._call(op, args, kwargs)

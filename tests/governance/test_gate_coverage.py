@@ -52,6 +52,9 @@ COMMANDS = {
     "case bulk-request": WRITE,
     "case bulk-approve": WRITE,
     "judge-confirm": WRITE,
+    "case webhook": WRITE,
+    "stream": WRITE,  # a feed delivers records; reads nothing
+    "alerts": READ,
     "user add": ADMIN,
     "user disable": ADMIN,
     "user enable": ADMIN,
@@ -142,6 +145,8 @@ INTERNAL = {
     "sources.readers._json_columns": "stages a file in temporary tables for ingest_files(op)",
     "store.entities._walk": "entity ids through redirects, via the caller's Query",
     "sources.ingest._store": "a step of ingest_files(op)",
+    "realtime.alerts._store": "a step of raise_alerts(op), in its caller's transaction",
+    "realtime.attach._stage_new": "a step of attach(op)",
     "sources.ingest._write": "a step of ingest_files(op)",
     "sources.ingest._loaded": "a step of ingest_files(op)",
     "sources.ingest._prepare": "a step of ingest_files(op)",

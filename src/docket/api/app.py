@@ -16,8 +16,10 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from docket import __version__
+from docket.api import realtime
 from docket.api.routes import client_of, router
 from docket.errors import DocketError, http_error
+from docket.realtime.processor import Processor
 from docket.session.docket import Docket
 
 PREFIX = "/api/v1"
@@ -64,8 +66,13 @@ def create_app(docket: Docket, *, anchor_every: float = 0) -> FastAPI:
             threading.Thread(
                 target=_anchoring, args=(docket, anchor_every, stop), daemon=True
             ).start()
+        processor = Processor(docket._cursor, docket.bus.publish)
+        docket.on_delivery(processor.wake)
+        processor.start()
+        processor.wake()  # batches committed before a restart are processed first
         yield
         stop.set()
+        processor.stop()
         docket.close()
 
     app = FastAPI(
@@ -118,5 +125,6 @@ def create_app(docket: Docket, *, anchor_every: float = 0) -> FastAPI:
         finally:
             session.close()
 
+    app.include_router(realtime.router(), prefix=PREFIX)
     app.include_router(router(), prefix=PREFIX)
     return app

@@ -37,7 +37,11 @@ def serve(
         err=True,
     )
     uvicorn.run(
-        create_app(docket, anchor_every=anchor_every), host=host, port=port, log_level="warning"
+        create_app(docket, anchor_every=anchor_every),
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=5,  # open alert streams end; Ctrl-C does not hang
     )
 
 

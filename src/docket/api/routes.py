@@ -162,6 +162,8 @@ def router() -> APIRouter:
     """Every session operation under its path (mounted at /api/v1)."""
     r = APIRouter()
     for op in OPS:
+        if op.custom:
+            continue
         result = returns(op)
         r.add_api_route(
             op.path,

@@ -342,3 +342,18 @@ def detail(
     finally:
         cur.close()
     return case, [(str(a), str(b)) for a, b in members], [(str(a), str(b)) for a, b in subjects]
+
+
+@operation_path("case.webhook")
+def set_webhook(op: Operation, case_id: str, url: str | None) -> None:
+    """Post the case's alerts to `url` (http or https), or stop (None)."""
+    case = require_readable(op.con, inputs.case_id(case_id, "ID"), op.principal)
+    op.con.execute("DELETE FROM case_webhooks WHERE case_id = ?", [case.case_id])
+    if url is None:
+        return
+    url = inputs.text("URL", url, limit=500)
+    if not url.startswith(("https://", "http://")):
+        raise InputError("URL", f"{url[:60]!r} is not an http(s) address")
+    op.con.execute(
+        "INSERT INTO case_webhooks VALUES (?, ?, ?, ?)", [case.case_id, url, op.user, _now()]
+    )

@@ -53,6 +53,10 @@ def user_add(
     password_env: Annotated[
         str | None, typer.Option("--password-env", help="Read the password from this variable.")
     ] = None,
+    sources: Annotated[
+        str | None,
+        typer.Option("--sources", help="A feed's sources, comma-separated (role feed only)."),
+    ] = None,
 ) -> None:
     """Add a user. On an empty local store the first user (an admin) needs no login."""
     if settings.env("URL") is None:
@@ -67,7 +71,8 @@ def user_add(
                 typer.echo(f"user {name} added with role {role}")
                 return
     with cli_session.session() as s:
-        pending = s.users.add(name, role, _password(password_env))
+        feeds = [x.strip() for x in (sources or "").split(",") if x.strip()]
+        pending = s.users.add(name, role, _password(password_env), feeds)
     if pending:
         typer.echo(
             f"user {name} added with role {role}: awaiting approval by a second admin "

@@ -126,6 +126,17 @@ def case_bulk_approve(
     )
 
 
+@case_app.command("webhook")
+def case_webhook(
+    case_id: IdArg,
+    url: Annotated[str | None, typer.Argument(help="http(s) address; omit to stop.")] = None,
+) -> None:
+    """Post the case's alerts to a webhook as they are raised (a supervisor of the case)."""
+    with cli_session.session() as s:
+        s.cases.webhook(case_id, url)
+    typer.echo(f"alerts of {case_id} posted to {url}" if url else f"no webhook for {case_id}")
+
+
 @case_app.command("list")
 def case_list() -> None:
     """Cases you can see (your own; supervisors and auditors: all)."""
@@ -184,6 +195,10 @@ def watchlist_add(
     expires: Annotated[
         str | None, typer.Option("--expires", help="YYYY-MM-DD; default and at most 90 days.")
     ] = None,
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option("--jurisdiction", help="Region-code prefix: arrivals inside it alert."),
+    ] = None,
 ) -> None:
     """Add a watchlist entry to a case (active once another supervisor approves it)."""
     given: dict[str, str | None] = {
@@ -200,7 +215,7 @@ def watchlist_add(
     with cli_session.session() as s:
         entry = s.watchlist.add(
             case=case or "", warrant=warrant, authority=authority, entity=entity,
-            criteria=criteria, expires=until,
+            criteria=criteria, expires=until, jurisdiction=jurisdiction,
         )  # fmt: skip
     typer.echo(
         f"watchlist entry {entry} added to {case}: a supervisor other than you must approve it"

@@ -61,6 +61,7 @@ __all__ = [
     "operation_path",
     "person_data",
     "read_path",
+    "system_operation",
 ]
 
 
@@ -241,4 +242,43 @@ def operation(
     finally:
         op._close()
         row.update(objects=op.objects, params=op.params, case=op.case)
+        _finish(con, row, started, op.result_count, failure)
+
+
+SYSTEM = Principal("docket", "system")
+
+
+@contextmanager
+def system_operation(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    action: str,
+    objects: Sequence[str] = (),
+    params: Mapping[str, Any] | None = None,
+    category: str | None = None,
+) -> Iterator[Operation]:
+    """The service's own work (processing committed intake batches), audited like an
+    operation — `started`, then completed — under the principal `docket` (role `system`).
+    Only the library's processor opens it: it acts on records a feed delivered and an
+    authorised operation committed, never on a user's request."""
+    row: dict[str, Any] = {
+        "action": action,
+        "objects": list(objects),
+        "params": dict(params or {}),
+        "category": category or audit.category_of(action, "combination"),
+        "principal": SYSTEM,
+    }
+    started = audit.record(con, outcome="started", **row)
+    op = Operation(con.cursor(), action, SYSTEM, objects)
+    op.params.update(row["params"])
+    op.started_seq = started
+    failure: BaseException | None = None
+    try:
+        yield op
+    except BaseException as exc:
+        failure = exc
+        raise
+    finally:
+        op._close()
+        row.update(objects=op.objects, params=op.params)
         _finish(con, row, started, op.result_count, failure)

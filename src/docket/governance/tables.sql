@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS users (
     created_at     TIMESTAMPTZ NOT NULL,
     created_by     VARCHAR,
     pending        BOOLEAN NOT NULL DEFAULT false, -- a grant of admin/supervisor awaiting a 2nd admin
-    approved_by    VARCHAR                    -- the admin who confirmed that grant
+    approved_by    VARCHAR,                   -- the admin who confirmed that grant
+    feed_sources   VARCHAR[]                  -- role feed: the sources it may deliver
 );
 
 -- Failed logins, per account and client: throttling slows one client down without
@@ -111,7 +112,8 @@ CREATE TABLE IF NOT EXISTS watchlist (
     created_at   TIMESTAMPTZ NOT NULL,
     expires_at   TIMESTAMPTZ NOT NULL,
     approved_by  VARCHAR,
-    approved_at  TIMESTAMPTZ
+    approved_at  TIMESTAMPTZ,
+    jurisdiction VARCHAR                      -- region-code prefix: arrivals inside it alert
 );
 
 -- Append-only and hash-chained: hash = sha256(canonical JSON of the row incl. prev_hash).

@@ -9,6 +9,7 @@ creator approves it. Every grant is listed for auditors (`grants`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,7 +19,7 @@ from docket.errors import Forbidden, InputError
 from docket.governance import audit, inputs
 from docket.governance.auth import hash_password
 from docket.governance.handles import Operation, operation_path
-from docket.governance.roles import ADMIN, ROLES, SUPERVISOR
+from docket.governance.roles import ADMIN, FEED, ROLES, SUPERVISOR
 
 # Roles whose grant needs a second admin once there are two.
 POWERFUL = (ADMIN, SUPERVISOR)
@@ -66,12 +67,46 @@ def _active_admins(con: duckdb.DuckDBPyConnection) -> int:
 
 
 @operation_path("user.add")
-def add(op: Operation, name: str, role: str, password: str) -> bool:
-    """Create a user (validating name, role and password). Returns True when the grant
-    waits for a second admin (an admin or supervisor once there are two admins)."""
+def add(op: Operation, name: str, role: str, password: str, sources: Sequence[str] = ()) -> bool:
+    """Create a user (validating name, role and password). A feed names the `sources` it may
+    deliver (mapping names). Returns True when the grant waits for a second admin (an admin
+    or supervisor once there are two admins)."""
     pending = role in POWERFUL and _active_admins(op.con) >= 2
+    feeds = _feed_sources(role, sources)
     _insert(op.con, name, role, password, by=op.user, pending=pending)
+    if feeds:
+        op.con.execute("UPDATE users SET feed_sources = ? WHERE name = ?", [feeds, name])
     return pending
+
+
+def _feed_sources(role: str, sources: Sequence[str]) -> list[str]:
+    if role != FEED:
+        if sources:
+            raise InputError("--sources", "only a feed account is bound to sources")
+        return []
+    if not sources:
+        raise InputError(
+            "--sources", "a feed delivers named sources", hint="e.g. --sources hotel_checkins"
+        )
+    from docket.sources.mapping import shipped_mappings
+
+    known = {m.name for m in shipped_mappings()}
+    unknown = sorted(set(sources) - known)
+    if unknown:
+        raise InputError(
+            "--sources", f"no mapping for {', '.join(unknown)}", hint=f"one of {sorted(known)}"
+        )
+    return sorted(set(sources))
+
+
+def feed_sources(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    """The sources a feed account may deliver (empty for every other account)."""
+    cur = con.cursor()
+    try:
+        found = cur.execute("SELECT feed_sources FROM users WHERE name = ?", [name]).fetchall()
+    finally:
+        cur.close()
+    return list(found[0][0] or []) if found else []
 
 
 @operation_path("user.approve")

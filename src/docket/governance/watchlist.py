@@ -43,6 +43,7 @@ class Entry:
     expires_at: datetime
     approved_by: str | None
     approved_at: datetime | None
+    jurisdiction: str | None = None  # region-code prefix: arrivals inside it raise alerts
 
     def active(self, at: datetime | None = None) -> bool:
         now = at or datetime.now(UTC)
@@ -117,9 +118,19 @@ def add(
     warrant: str,
     authority: str,
     expires: date | None = None,
+    jurisdiction: str | None = None,
 ) -> str:
-    """Create an entry (not yet active: a supervisor must approve it); returns its id."""
+    """Create an entry (not yet active: a supervisor must approve it); returns its id.
+    `jurisdiction` is a region-code prefix (GB/T 2260: 2, 4 or 6 digits): travel arriving
+    inside it raises an arrival alert."""
     con, who = op.con, op.principal
+    if jurisdiction is not None:
+        jurisdiction = inputs.text("--jurisdiction", jurisdiction, limit=6)
+        if not (jurisdiction.isdigit() and len(jurisdiction) in (2, 4, 6)):
+            raise InputError(
+                "--jurisdiction", f"{jurisdiction!r} is not a region-code prefix",
+                hint="2, 4 or 6 digits of a GB/T 2260 code, e.g. 44 or 4403",
+            )  # fmt: skip
     case = inputs.case_id(case, "--case")
     warrant = inputs.text("--warrant", warrant, limit=200)
     authority = inputs.text("--authority", authority, limit=200)
@@ -140,10 +151,12 @@ def add(
         n = cur.execute("SELECT count(*) FROM watchlist").fetchall()[0][0]
         entry_id = f"W-{n + 1:04d}"
         cur.execute(
-            "INSERT INTO watchlist VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+            "INSERT INTO watchlist (entry_id, case_id, entity_id, criteria, warrant_ref, "
+            "authority, created_by, created_at, expires_at, jurisdiction) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 entry_id, case, current, json.dumps(crit, sort_keys=True) if crit else None,
-                warrant, authority, who.user, now, _expiry(expires, now),
+                warrant, authority, who.user, now, _expiry(expires, now), jurisdiction,
             ],
         )  # fmt: skip
     finally:
@@ -210,7 +223,8 @@ def _select(
 ) -> list[Entry]:
     sql = (
         "SELECT w.entry_id, w.case_id, w.entity_id, w.criteria, w.warrant_ref, w.authority, "
-        "w.created_by, w.created_at, w.expires_at, w.approved_by, w.approved_at FROM watchlist w"
+        "w.created_by, w.created_at, w.expires_at, w.approved_by, w.approved_at, w.jurisdiction "
+        "FROM watchlist w"
     )
     if join_open:
         sql += " JOIN cases c ON c.case_id = w.case_id AND c.status = 'open'"

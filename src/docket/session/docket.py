@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -22,6 +23,7 @@ import duckdb
 
 from docket.errors import DocketError, NotAuthenticated, StoreError
 from docket.governance import anchors, audit, auth, users
+from docket.realtime.bus import AlertBus
 from docket.session.session import Session
 from docket.store import keys
 from docket.store.db import connect
@@ -65,6 +67,8 @@ class Docket:
         self._con = connect(self.db_path)
         self._lock = threading.Lock()
         self._id_key: bytes | None = None
+        self.bus = AlertBus()
+        self._on_delivery: list[Callable[[], object]] = []
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         """A connection of its own for one session (the service opens one per request)."""
@@ -113,6 +117,14 @@ class Docket:
             return users.count(con) > 0
         finally:
             con.close()
+
+    def on_delivery(self, callback: Callable[[], object]) -> None:
+        """Call `callback` after each committed intake batch (the service's processor)."""
+        self._on_delivery.append(callback)
+
+    def _delivered(self) -> None:
+        for callback in self._on_delivery:
+            callback()
 
     def verify_audit(self, *, client: str | None = None) -> audit.Verdict:
         """Recompute the audit trail's hash chain and name the first row that breaks it.

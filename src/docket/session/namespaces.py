@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -114,6 +114,14 @@ class Cases:
             op.case = basis.case_id
         return basis
 
+    def webhook(self, case_id: str, url: str | None) -> None:
+        """Post the case's alerts to `url` as they are raised (a supervisor of the case; None
+        removes it)."""
+        with self._s._operation(
+            "case.webhook", [SUPERVISOR], case=case_id, params={"url": (url or "")[:300]}
+        ) as op:
+            cases.set_webhook(op, case_id, url)
+
     def list(self) -> list[cases.Case]:
         """Cases you can see (your own; supervisors and auditors: all)."""
         with self._s._operation("case.list", [*READERS, AUDITOR], category="case") as op:
@@ -152,10 +160,12 @@ class Watchlist:
         entity: str | None = None,
         criteria: Mapping[str, str] | None = None,
         expires: date | None = None,
+        jurisdiction: str | None = None,
     ) -> str:
         """Add an entry to a case for an entity, or for identifiers of a person not yet in
         the data (criteria such as {"phone": …} or {"name": …, "birth_date": …}). It
-        matches once another supervisor approves it. Returns the entry id."""
+        matches once another supervisor approves it; with a `jurisdiction` (region-code
+        prefix), travel arriving inside it raises arrival alerts. Returns the entry id."""
         with self._s._operation(
             "watchlist.add",
             READERS,
@@ -175,6 +185,7 @@ class Watchlist:
                 warrant=warrant,
                 authority=authority,
                 expires=expires,
+                jurisdiction=jurisdiction,
             )
             op.objects.append(entry)
         return entry
@@ -211,14 +222,15 @@ class Users:
     def __init__(self, session: Session) -> None:
         self._s = session
 
-    def add(self, name: str, role: str, password: str) -> bool:
-        """Add a user with a role (analyst, supervisor, auditor, admin). Returns True when
-        the grant awaits a second admin (an admin or supervisor, once there are two admins)."""
+    def add(self, name: str, role: str, password: str, sources: Sequence[str] = ()) -> bool:
+        """Add a user with a role (analyst, supervisor, auditor, admin, or feed: a machine
+        account delivering the named `sources`). Returns True when the grant awaits a second
+        admin (an admin or supervisor, once there are two admins)."""
         with self._s._operation(
             "user.add", [ADMIN], objects=[name[:80]], params={"role": role[:40]},
             category="permission",
         ) as op:  # fmt: skip
-            pending = users.add(op, name, role, password)
+            pending = users.add(op, name, role, password, sources)
             op.params["pending"] = pending
         return pending
 

@@ -31,6 +31,7 @@ class Op:
     method: str  # GET | POST
     path: str  # under /api/v1
     stream: bool = False
+    custom: bool = False  # a hand-written endpoint (docket/api/realtime.py), not generated
 
     @property
     def path_params(self) -> list[str]:
@@ -48,6 +49,11 @@ OPS: tuple[Op, ...] = (
     Op("confirm_judgement", "POST", "/judgements/{judgement_id}/confirm"),
     Op("explain", "GET", "/explain"),
     Op("purge", "POST", "/purge"),
+    Op("deliver", "POST", "/events", custom=True),
+    Op("subscribe_alerts", "GET", "/alerts/stream", custom=True),
+    Op("take", "GET", "/alerts/stream", custom=True),
+    Op("process_intake", "POST", "/intake/process"),
+    Op("alerts", "GET", "/alerts"),
     Op("cases.list", "GET", "/cases"),
     Op("cases.open", "POST", "/cases"),
     Op("cases.show", "GET", "/cases/{case_id}"),
@@ -59,6 +65,7 @@ OPS: tuple[Op, ...] = (
     Op("cases.hold", "POST", "/cases/{case_id}/hold"),
     Op("cases.bulk_request", "POST", "/cases/{case_id}/bulk"),
     Op("cases.bulk_approve", "POST", "/bulk/{basis_id}/approve"),
+    Op("cases.webhook", "POST", "/cases/{case_id}/webhook"),
     Op("watchlist.list", "GET", "/watchlist"),
     Op("watchlist.add", "POST", "/watchlist"),
     Op("watchlist.approve", "POST", "/watchlist/{entry_id}/approve"),

@@ -20,9 +20,13 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from docket.errors import DocketError
-from docket.governance import auth, gate, retention
+from docket.governance import audit, auth, cases, gate, inputs, retention
 from docket.governance.handles import Operation, PersonData
-from docket.governance.roles import ADMIN, READERS, SUPERVISOR, Principal
+from docket.governance.roles import ADMIN, FEED, READERS, SUPERVISOR, Principal
+from docket.realtime.alerts import Alert
+from docket.realtime.bus import Subscription
+from docket.realtime.intake import Delivery
+from docket.realtime.processor import Processed
 from docket.resolve.explain import Explanation
 from docket.resolve.judgements import Judgement
 from docket.resolve.pipeline import ResolveSummary
@@ -177,6 +181,82 @@ class Session:
         objects = [source[:200]] if source else []
         with self._operation("quarantine.show", [ADMIN], objects=objects, params=params) as op:
             return quarantine_summary(op, source, limit)
+
+    # -- real time -------------------------------------------------------------------
+
+    def deliver(self, source: str, records: bytes) -> Delivery:
+        """Deliver a batch of `source`'s records as they arrive: NDJSON, one object per line
+        keyed by the source's column names (a feed bound to the source, or an admin). Returns
+        only once the batch is committed, with each record's outcome; a bad record is
+        quarantined with its reason and never fails its neighbours."""
+        from docket.realtime.intake import deliver
+
+        with self._operation(
+            "intake", [FEED, ADMIN], params={"source": source[:80]}, category="collection"
+        ) as op:
+            done = deliver(op, source, records, workdir=self._docket.home / "intake")
+        self._docket._delivered()
+        return done
+
+    def process_intake(self) -> Processed:
+        """Process the committed intake batches now (the service does this by itself):
+        attach their people to entities, raise watchlist alerts (admin)."""
+        from docket.realtime.processor import post_webhooks, process_pending
+
+        with self._operation("realtime.process", [ADMIN], category="combination") as op:
+            done = process_pending(op)
+        self._docket.bus.publish(done.alerts)
+        post_webhooks(self._con, done.alerts)
+        return done
+
+    def alerts(self, *, case: str, why: str, limit: int = 100) -> list[Alert]:
+        """The case's newest watchlist alerts (person data: the case and a justification)."""
+        from docket.realtime.alerts import case_alerts
+
+        with self._read("alerts.list", case=case, why=why, params={"limit": limit}) as pd:
+            return case_alerts(pd, limit=inputs.positive("--limit", limit, maximum=10_000))
+
+    def subscribe_alerts(self) -> Subscription:
+        """Alerts as they are raised, for the cases this user may read (each one checked
+        again as it comes; each one handed over is audited as a disclosure by `take`)."""
+        docket, who = self._docket, self.whoami()
+        audit.record(
+            self._con, action="alerts.subscribe", outcome="ok", user=who.user,
+            client=self.client, category="consultation",
+        )  # fmt: skip
+
+        def may_read(case_id: str) -> bool:
+            con = docket._cursor()
+            try:
+                cases.require_readable(con, case_id, Principal(who.user, who.role))
+                return True
+            except DocketError:
+                return False
+            finally:
+                con.close()
+
+        return docket.bus.subscribe(who.user, may_read)
+
+    def take(self, sub: Subscription, timeout: float = 1.0) -> Alert | None:
+        """The next alert of a subscription (None after `timeout` seconds), audited as
+        handed to this user. The login is checked first: a revoked one gets nothing more."""
+        con = self._docket._cursor()
+        try:
+            auth.principal_for_token(con, self.token, client=self.client)
+        finally:
+            con.close()
+        alert = sub.get(timeout)
+        if alert is not None:
+            con = self._docket._cursor()
+            try:
+                audit.record(
+                    con, action="alert.push", outcome="ok", user=self.user, case=alert.case_id,
+                    objects=[o for o in (alert.entity_id, alert.alert_id) if o],
+                    client=self.client, category="disclosure", result_count=1,
+                )  # fmt: skip
+            finally:
+                con.close()
+        return alert
 
     # -- resolution ------------------------------------------------------------------
 

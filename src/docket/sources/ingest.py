@@ -145,24 +145,26 @@ def _loaded(con: duckdb.DuckDBPyConnection, m: SourceMapping, sha: str) -> bool:
 
 
 def _prepare(
-    con: duckdb.DuckDBPyConnection, path: Path, m: SourceMapping, say: Step
+    con: duckdb.DuckDBPyConnection, path: Path, m: SourceMapping, say: Step, label: str = ""
 ) -> _Prepared | FileResult:
     """Stage and normalise `path` into temporary tables (no persistent write); a FileResult
-    instead when the same file is loaded already."""
+    instead when the same file is loaded already. `label` names the file in the store
+    (default: its path)."""
     sha = sha256_file(path)
+    name = label or str(path)
     if _loaded(con, m, sha):
-        return FileResult(m.name, str(path), sha, "skipped")
+        return FileResult(m.name, name, sha, "skipped")
     install_normalizers(con)
     bulk_settings(con)
     types = normalizer_types(con)
-    result = FileResult(m.name, str(path), sha, "loaded")
+    result = FileResult(m.name, name, sha, "loaded")
     # Staging lives in temporary tables only (no persistent write yet). It runs in
     # autocommit mode: inside a transaction DuckDB's rowids do not follow file order.
     with tempfile.TemporaryDirectory(prefix="docket-ingest-") as tmp:
         say("reading")
         staged = stage(con, path, m, Path(tmp))
     plan = compile_plan(
-        m, types, source=m.name, file=str(path), sha256=sha, transcoded=staged.transcoded
+        m, types, source=m.name, file=name, sha256=sha, transcoded=staged.transcoded
     )
     say("normalising")
     for norm_step in plan.norm:
@@ -198,15 +200,16 @@ def _store(con: duckdb.DuckDBPyConnection, prep: _Prepared, say: Step) -> FileRe
 
 @operation_path("ingest.file")
 def ingest_file(
-    op: Operation, path: Path, m: SourceMapping, *, step: Step | None = None
+    op: Operation, path: Path, m: SourceMapping, *, step: Step | None = None, label: str = ""
 ) -> FileResult:
-    """Ingest one file with mapping `m` in one transaction, inside the admin's operation."""
+    """Ingest one file with mapping `m` in one transaction, inside the operation; `label`
+    names it in the store instead of its path (real-time batches)."""
     con = op.con
     started = time.perf_counter()
     say: Step = step or (lambda _s: None)
     _drop_temps(con)
     try:
-        prep = _prepare(con, Path(path), m, say)
+        prep = _prepare(con, Path(path), m, say, label)
         result = prep if isinstance(prep, FileResult) else _store(con, prep, say)
     finally:
         _drop_temps(con)
@@ -336,7 +339,7 @@ def _write(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, now(), ?, ?)",
             [
                 m.name,
-                str(path),
+                result.file,
                 sha,
                 m.file,
                 result.rows_read,

@@ -38,6 +38,7 @@ _IS_OBJECT = "coalesce(CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT
 # them) and spares trim(), which is slow, on every JSON line (a CASE: AND evaluates both sides).
 _BLANK = "CASE WHEN regexp_matches(line, '[!-~]') THEN false ELSE trim(line) = '' END"
 RAW, REJ = "_docket_raw", "_docket_rej"
+RECORDS = "records"  # the format of a real-time batch: JSON lines whose absent keys are null
 
 
 def _mark(exc: UnicodeError) -> tuple[str, int]:
@@ -207,14 +208,19 @@ def _is_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     )
 
 
-def _json_columns(con: duckdb.DuckDBPyConnection, m: SourceMapping, path: Path) -> None:
-    """From _docket_numbered(__row, line) to RAW (objects) and REJ (the rest)."""
-    present = con.execute(
-        f"""SELECT DISTINCT unnest(json_keys(line)) FROM (
-            SELECT line FROM _docket_numbered
-            WHERE {_IS_OBJECT} LIMIT {_JSON_SAMPLE})"""
-    ).fetchall()
-    _check_columns(m, path, sorted(r[0] for r in present))
+def _json_columns(
+    con: duckdb.DuckDBPyConnection, m: SourceMapping, path: Path, *, every_column: bool = True
+) -> None:
+    """From _docket_numbered(__row, line) to RAW (objects) and REJ (the rest). A file must
+    hold `every_column` the mapping reads (a misspelt name is the mapping's fault); a batch
+    of real-time records may leave keys out (null)."""
+    if every_column:
+        present = con.execute(
+            f"""SELECT DISTINCT unnest(json_keys(line)) FROM (
+                SELECT line FROM _docket_numbered
+                WHERE {_IS_OBJECT} LIMIT {_JSON_SAMPLE})"""
+        ).fetchall()
+        _check_columns(m, path, sorted(r[0] for r in present))
     cols = m.columns()
     paths = "[" + ", ".join(lit("$." + json.dumps(c, ensure_ascii=False)) for c in cols) + "]"
     select = ", ".join(f"__v[{i + 1}] AS {ident(c)}" for i, c in enumerate(cols))
@@ -301,9 +307,9 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, m: SourceMapping, tmp: Pat
         elif m.format == "json":
             _read_json_array(con, src)
             _json_columns(con, m, path)
-        else:  # jsonl, and xml via jsonl
+        else:  # jsonl, records (real-time intake: a key left out is null), xml via jsonl
             _read_lines(con, src, encoding)
-            _json_columns(con, m, path)
+            _json_columns(con, m, path, every_column=m.format != RECORDS)
     except duckdb.Error as exc:
         raise IngestError(f"{path}: cannot be read as {m.format}: {exc}") from None
     return Staged(transcoded)

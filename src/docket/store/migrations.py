@@ -50,6 +50,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE judgements ADD COLUMN confirmed_at TIMESTAMPTZ",
         ),
     ),
+    Migration(
+        4,
+        "real time: feed accounts bound to sources, watchlist jurisdictions, alerts",
+        (
+            "ALTER TABLE users ADD COLUMN feed_sources VARCHAR[]",
+            "ALTER TABLE watchlist ADD COLUMN jurisdiction VARCHAR",
+        ),
+    ),
 )
 CURRENT = MIGRATIONS[-1].version if MIGRATIONS else 1
 
