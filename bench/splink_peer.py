@@ -108,9 +108,9 @@ def prepare(con: duckdb.DuckDBPyConnection, path: Path, m: SourceMapping, truth:
             select.append(f"{_clean(props[prop])} AS {col}")
     if "birthDate" in props:
         select.append(f"{_date(props['birthDate'])} AS dob")
-    for i, ident in enumerate(getattr(m, "identifiers", ())):
+    for i, ident in enumerate(m.identifiers):
         select.append(
-            f"regexp_replace(upper(NULLIF(trim({_q(ident.column)}), '')), '[^0-9A-Z]', '', 'g')"
+            f"regexp_replace(upper(NULLIF(trim({_q(ident.field.columns[0])}), '')), '[^0-9A-Z]', '', 'g')"
             f" AS ident_{i}"
         )
     con.execute(

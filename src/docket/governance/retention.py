@@ -277,6 +277,9 @@ def _default_resolver() -> Callable[[duckdb.DuckDBPyConnection], object] | None:
         return None
 
     def run(con: duckdb.DuckDBPyConnection) -> object:
-        return pipeline.resolve(con, progress=False)
+        from docket import settings
+        from docket.store.keys import entity_id_key
+
+        return pipeline.resolve(con, id_key=entity_id_key(settings.home()), progress=False)
 
     return run

@@ -38,12 +38,15 @@ def resolve_cmd(
     db: DbOption = None,
 ) -> None:
     """Resolve every person mention into entities (deterministic links, model, clustering)."""
+    from docket import settings
     from docket.resolve.pipeline import resolve
+    from docket.store.keys import entity_id_key
 
+    id_key = entity_id_key(settings.home())
     con = connect(db)
     try:
         with operation(con, action="resolve", roles=["admin"], params={"retrain": retrain}) as op:
-            summary = resolve(con, retrain=retrain, progress=not quiet)
+            summary = resolve(con, id_key=id_key, retrain=retrain, progress=not quiet)
             op.result_count = summary.entities
             op.params.update(
                 mentions=summary.mentions,

@@ -12,11 +12,12 @@ give the same model whatever their row order.
   reached by a few random pairs in 10^5: its u is computed exactly from the value counts
   over all profiles (the share of pairs with the same value, which is what sampling
   estimates) rather than from the handful of sampled pairs that reach it.
-* m: one EM session per training blocking rule (pairs sharing an ID number;
-  pairs sharing name and date of birth), each estimating the comparisons its
-  rule does not use; estimates are averaged (a list without ID numbers learns its
-  name weights from the phone and e-mail sessions). ID number and passport keep their
-  fixed m (see model.py).
+* m: one EM session per training blocking rule the data's columns allow
+  (`em_sessions`: pairs sharing an ID number, a declared identifier, name and date of
+  birth, a phone, an e-mail; without ID numbers also a date of birth, a postal code),
+  each estimating the comparisons its rule does not use; estimates are averaged (a list
+  without ID numbers learns its name weights from the other sessions). ID number and
+  passport keep their fixed m (see comparisons.py).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 
-from docket.resolve.model import _FIXED_M, U_FLOOR, base_settings
+from docket.resolve.comparisons import FIXED_M
+from docket.resolve.model import U_FLOOR, base_settings
 from docket.resolve.score import drop_splink_tables
 
 U_SAMPLE_PAIRS = 2_000_000
@@ -44,16 +46,41 @@ EXACT_FIRST_LEVEL = {
     "name": ("name_hanzi", "name_pinyin IS NOT NULL AND person_name"),
     "id_number": ("id_number", "id_number IS NOT NULL"),
     "passport": ("passport", "passport IS NOT NULL"),
+    "identifier": ("identifier_scheme || ':' || identifier", "identifier IS NOT NULL"),
     "phone": ("phone", "phone IS NOT NULL"),
     "email": ("lower(email)", "email IS NOT NULL"),
     "address": ("lower(address)", "address IS NOT NULL"),
+    "street": ("street", "street IS NOT NULL"),
+    "house_number": ("house_number", "house_number IS NOT NULL"),
+    "locality": ("locality", "locality IS NOT NULL"),
+    "postal_code": ("postal_code", "postal_code IS NOT NULL"),
+    "address_region": ("region", "region IS NOT NULL"),
 }
-EM_SESSIONS = (
-    ("l.id_number = r.id_number", ("id_number",)),
-    ("l.name_key = r.name_key AND l.birth_date = r.birth_date", ("name", "birth_date")),
-    ("l.phone = r.phone", ("phone",)),
-    ("l.email = r.email", ("email",)),
-)
+SAME_IDENTIFIER = "l.identifier = r.identifier AND l.identifier_scheme = r.identifier_scheme"
+
+
+def em_sessions(present: frozenset[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """(SQL join condition on profiles l / r, comparisons the rule makes agree) for every
+    training rule the `present` columns allow. A lone date of birth or postal code is a
+    rule only without resident ID numbers: there the ID sessions see what they would,
+    and pairs sharing only a birthday are mostly strangers and relatives."""
+    rules: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+        ("l.id_number = r.id_number", ("id_number",), ("id_number",)),
+        (SAME_IDENTIFIER, ("identifier",), ("identifier",)),
+        (
+            "l.name_key = r.name_key AND l.birth_date = r.birth_date",
+            ("name", "birth_date"),
+            ("name_key", "birth_date"),
+        ),
+        ("l.phone = r.phone", ("phone",), ("phone",)),
+        ("l.email = r.email", ("email",), ("email",)),
+    ]
+    if "id_number" not in present:
+        rules += [
+            ("l.birth_date = r.birth_date", ("birth_date",), ("birth_date",)),
+            ("l.postal_code = r.postal_code", ("postal_code",), ("postal_code",)),
+        ]
+    return [(sql, fixed) for sql, fixed, needs in rules if set(needs) <= present]
 
 
 def _patterns(
@@ -205,9 +232,12 @@ def em(
     return m
 
 
-def train(mem: duckdb.DuckDBPyConnection, n_profiles: int, prior: float) -> dict[str, Any]:
-    """A trained settings dict for the `profiles` table in `mem`."""
-    settings = base_settings()
+def train(
+    mem: duckdb.DuckDBPyConnection, n_profiles: int, prior: float, present: frozenset[str]
+) -> dict[str, Any]:
+    """A trained settings dict for the `profiles` table in `mem`, whose filled columns are
+    `present`."""
+    settings = base_settings(present)
     comps = settings["comparisons"]
     # placeholder u so Splink can compute comparison vectors before u is known
     for comp in comps:
@@ -218,7 +248,7 @@ def train(mem: duckdb.DuckDBPyConnection, n_profiles: int, prior: float) -> dict
     start = [_starting_m(c) for c in comps]
     estimates: list[list[npt.NDArray[np.float64]]] = [[] for _ in comps]
     names = [c["output_column_name"] for c in comps]
-    for condition, fixed_by_rule in EM_SESSIONS:
+    for condition, fixed_by_rule in em_sessions(present):
         pat, cnt = _patterns(
             mem,
             settings,
@@ -230,7 +260,7 @@ def train(mem: duckdb.DuckDBPyConnection, n_profiles: int, prior: float) -> dict
         if not len(cnt):
             continue
         use = [n not in fixed_by_rule for n in names]
-        est = [use[i] and names[i] not in _FIXED_M for i in range(len(names))]
+        est = [use[i] and names[i] not in FIXED_M for i in range(len(names))]
         m = em(pat, cnt, start, u, est, use, fixed=[_fixed_levels(c) for c in comps])
         for i, flag in enumerate(est):
             if flag:
