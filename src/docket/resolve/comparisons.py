@@ -117,15 +117,14 @@ def _name() -> dict[str, Any]:
         ' OR starts_with("given_name_r", "given_name_l"))'
     )
     jw_given = 'jaro_winkler_similarity("given_name_l", "given_name_r")'
+    # the first letters are compared first: they rule out almost every pair cheaply
     swapped = (
+        'left("given_name_l", 1) = left("family_name_r", 1) AND '
+        'left("family_name_l", 1) = left("given_name_r", 1) AND '
         'jaro_winkler_similarity("given_name_l", "family_name_r") >= 0.88 AND '
         'jaro_winkler_similarity("family_name_l", "given_name_r") >= 0.88'
     )
     squeezed = "replace(\"name_pinyin_{}\", ' ', '')"
-    two_edits = (
-        f"damerau_levenshtein({squeezed.format('l')}, {squeezed.format('r')}) <= 2 "
-        f"AND length({squeezed.format('l')}) >= 6"
-    )
     comp = _comparison(
         "name",
         "name: Hanzi, pinyin or Latin",
@@ -170,7 +169,6 @@ def _name() -> dict[str, Any]:
             0.02,
         ),
         _level(swapped, "given and family name swapped, nearly the same", 0.01),
-        _level(two_edits, "name one or two edits apart", 0.01),
         # a relative far more often than a nickname: m fixed low (see _level_fixed)
         _level_fixed(
             f"{same_family}", "same family name, other given name", 0.002, **_tf("family_name")
@@ -228,17 +226,26 @@ def _id_number() -> dict[str, Any]:
     )
 
 
+def one_edit(col: str, substitutions: int = 1) -> str:
+    """SQL: the two values are one edit apart — at most `substitutions` characters differ
+    at equal length (2 lets a transposition through), else one character inserted or
+    deleted. Hamming at equal length is several times cheaper than Damerau-Levenshtein."""
+    left, right = f'"{col}_l"', f'"{col}_r"'
+    return (
+        f"CASE WHEN length({left}) = length({right}) "
+        f"THEN hamming({left}, {right}) <= {substitutions} "
+        f"WHEN abs(length({left}) - length({right})) = 1 "
+        f"THEN damerau_levenshtein({left}, {right}) <= 1 ELSE false END"
+    )
+
+
 def _identifier() -> dict[str, Any]:
     comp = _comparison(
         "identifier",
         "identifier the mapping declares (same scheme)",
         "identifier",
         _level('"identifier_l" = "identifier_r"', "same identifier", 0.85),
-        _level(
-            'damerau_levenshtein("identifier_l", "identifier_r") <= 1',
-            "identifier one edit apart",
-            0.07,
-        ),
+        _level(one_edit("identifier", 2), "identifier one typo or transposition apart", 0.07),
         _else(0.08),
     )
     comp["comparison_levels"][0] = _with_null(
@@ -270,9 +277,16 @@ def _address() -> dict[str, Any]:
 
 
 def _tokens_overlap(col: str) -> str:
-    """SQL: the two values share at least half the words of the longer one."""
-    left, right = f"string_split(\"{col}_l\", ' ')", f"string_split(\"{col}_r\", ' ')"
-    return f"2 * len(list_intersect({left}, {right})) >= greatest(len({left}), len({right}))"
+    """SQL: the two values share at least half the words of the longer one (the words are
+    the profile column `<col>_words`). Sharing the first or the last word is tested first:
+    it is cheap, and without it the words can hardly overlap by half."""
+    left, right = f'"{col}_words_l"', f'"{col}_words_r"'
+    guard = (
+        f"(list_extract({left}, 1) = list_extract({right}, 1) "
+        f"OR list_extract({left}, -1) = list_extract({right}, -1))"
+    )
+    share = f"2 * len(list_intersect({left}, {right})) >= greatest(len({left}), len({right}))"
+    return f"({guard} AND {share})"
 
 
 def _address_parts() -> list[dict[str, Any]]:
@@ -295,11 +309,7 @@ def _address_parts() -> list[dict[str, Any]]:
             "house number",
             "house_number",
             _level('"house_number_l" = "house_number_r"', "same house number", 0.80),
-            _level(
-                'damerau_levenshtein("house_number_l", "house_number_r") <= 1',
-                "house number one edit apart",
-                0.06,
-            ),
+            _level(one_edit("house_number"), "house number one edit apart", 0.06),
             _else(0.14),
         ),
         _comparison(
@@ -321,11 +331,7 @@ def _address_parts() -> list[dict[str, Any]]:
             _level(
                 '"postal_code_l" = "postal_code_r"', "same postal code", 0.85, **_tf("postal_code")
             ),
-            _level(
-                'damerau_levenshtein("postal_code_l", "postal_code_r") <= 1',
-                "postal code one edit apart",
-                0.07,
-            ),
+            _level(one_edit("postal_code"), "postal code one edit apart", 0.07),
             _else(0.08),
         ),
         _comparison(

@@ -78,6 +78,8 @@ def profile_columns(src: str = "", *, nicknames: bool = True) -> dict[str, str]:
     as `nick` (`nickname_join`); with `nicknames=False` they are NULL (see given_roots)."""
     cols = {c: f"{src}{c}" for c in COMPARED_COLUMNS}
     cols.update(address_columns(src))
+    for part in ("street", "locality"):  # their words, for the shared-words level
+        cols[f"{part}_words"] = f"string_split({cols[part]}, ' ')"
     first_given = f"split_part({src}given_name, ' ', 1)"
     roots = f"coalesce(nick.roots, [{first_given}])" if nicknames else "NULL::VARCHAR[]"
     cols["given_roots"] = f"CASE WHEN {src}given_name IS NOT NULL THEN {roots} END"

@@ -1,7 +1,8 @@
 """Training the model: u by random sampling, m by expectation maximisation.
 
-Splink computes the comparison vectors (the level each comparison reaches for a
-pair); the estimation itself runs here in numpy over agreement-pattern counts,
+The comparison vectors (the level each comparison reaches for a pair) are computed in
+one SQL statement from the levels' conditions (`gamma_sql`); the estimation itself runs
+here in numpy over agreement-pattern counts,
 which is fast and cannot fail on a level EM drives to zero (Splink 5 raises on
 an m of exactly 0). Samples are chosen by hashing ids, so the same profiles
 give the same model whatever their row order.
@@ -22,8 +23,8 @@ give the same model whatever their row order.
 
 from __future__ import annotations
 
-import logging
 import math
+import re
 from typing import Any
 
 import duckdb
@@ -32,9 +33,8 @@ import numpy.typing as npt
 
 from docket.resolve.comparisons import FIXED_M
 from docket.resolve.model import U_FLOOR, base_settings
-from docket.resolve.score import drop_splink_tables
 
-U_SAMPLE_PAIRS = 2_000_000
+U_SAMPLE_PAIRS = 1_000_000
 EM_MAX_PAIRS = 300_000
 EM_ITERATIONS = 30
 M_FLOOR = 1e-6
@@ -83,29 +83,53 @@ def em_sessions(present: frozenset[str]) -> list[tuple[str, tuple[str, ...]]]:
     return [(sql, fixed) for sql, fixed, needs in rules if set(needs) <= present]
 
 
+def _sides(sql: str) -> str:
+    """A Splink level condition ('"x_l" = "x_r"') over the aliases l and r (l.x = r.x)."""
+    return re.sub(r'"(\w+)_([lr])"', r'\2."\1"', sql)
+
+
+def gamma_sql(comp: dict[str, Any]) -> str:
+    """SQL: the comparison's level for a pair of profiles l, r, numbered as Splink numbers
+    them (-1 the null level; the first other level n-1, down to 0)."""
+    levels = comp["comparison_levels"]
+    n = sum(1 for lv in levels if not lv.get("is_null_level"))
+    whens, g = [], n
+    for lv in levels:
+        if lv.get("is_null_level"):
+            whens.append(f"WHEN {_sides(lv['sql_condition'])} THEN -1")
+            continue
+        g -= 1
+        if lv["sql_condition"].strip().upper() == "ELSE":
+            whens.append(f"ELSE {g}")
+        else:
+            whens.append(f"WHEN {_sides(lv['sql_condition'])} THEN {g}")
+    if not whens[-1].startswith("ELSE"):
+        whens.append("ELSE 0")
+    return f"CASE {' '.join(whens)} END"
+
+
 def _patterns(
     mem: duckdb.DuckDBPyConnection, settings: dict[str, Any], pairs_sql: str
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Distinct comparison vectors (gamma per comparison) of the pairs, and their counts."""
-    from splink import DuckDBAPI, Linker
-
-    mem.execute(f"CREATE OR REPLACE TABLE _train_pairs AS {pairs_sql}")
-    db_api = DuckDBAPI(connection=mem)
-    retain = {"retain_matching_columns": True, "retain_intermediate_calculation_columns": False}
-    linker = Linker(db_api.register("profiles"), {**settings, **retain}, log_level=logging.ERROR)
-    linker.table_management.register_blocked_pairs_for_predict(db_api.register("_train_pairs"))
-    pred = linker.inference.predict(warning_mode="never")
+    """Distinct comparison vectors (gamma per comparison) of the pairs (`pairs_sql` gives
+    join_key_l, join_key_r), and their counts. Computed in one SQL statement from the
+    levels' conditions: the same levels Splink computes when scoring, without its
+    per-call set-up."""
     names = [c["output_column_name"] for c in settings["comparisons"]]
-    gammas = ", ".join(f"gamma_{n}" for n in names)
+    gammas = ", ".join(
+        f"{gamma_sql(c)} AS gamma_{c['output_column_name']}" for c in settings["comparisons"]
+    )
     rows = mem.sql(
-        f"SELECT {gammas}, count(*) FROM {pred.physical_name} GROUP BY ALL ORDER BY ALL"
+        f"""SELECT {", ".join(f"gamma_{n}" for n in names)}, count(*) AS n
+            FROM (SELECT {gammas} FROM ({pairs_sql}) p
+                  JOIN profiles l ON l.unique_id = p.join_key_l
+                  JOIN profiles r ON r.unique_id = p.join_key_r)
+            GROUP BY ALL ORDER BY ALL"""
     ).fetchnumpy()
-    drop_splink_tables(mem)
-    mem.execute("DROP TABLE _train_pairs")
-    if not len(rows["count_star()"]):
+    if not len(rows["n"]):
         return np.zeros((0, len(names)), dtype=np.int64), np.zeros(0)
     pat = np.stack([np.asarray(rows[f"gamma_{n}"], dtype=np.int64) for n in names], axis=1)
-    return pat, np.asarray(rows["count_star()"], dtype=np.float64)
+    return pat, np.asarray(rows["n"], dtype=np.float64)
 
 
 def estimate_u(
