@@ -13,6 +13,7 @@ from docket.errors import InputError
 from docket.resolve.baseline import run_baseline
 from docket.resolve.evaluate import evaluate, load_truth
 from docket.synth.latin import COLUMNS, generate_people_csv, truth_path_for
+from tests.resolve.world import ID_KEY
 
 MAPPING = Path(__file__).resolve().parents[2] / "bench" / "mappings" / "english_people.yaml"
 
@@ -105,7 +106,7 @@ def test_docket_resolves_the_english_list_about_as_well_as_splink_alone(
     result = ingest_file(con, csv_path, load_mapping(MAPPING))
     assert result.rows_stored > 1800 and result.rows_quarantined == 0
 
-    summary = resolve(con, progress=False)
+    summary = resolve(con, id_key=ID_KEY, progress=False)
     assert summary.mentions == result.rows_stored
     load_truth(con, truth)
     docket = evaluate(

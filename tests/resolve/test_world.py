@@ -11,6 +11,7 @@ from docket.resolve.evaluate import evaluate, load_truth
 from docket.resolve.pipeline import compared_pairs, resolve
 from docket.sources.ingest import ingest_file, mappings_for, plan_files
 from docket.store import connect
+from tests.resolve.world import ID_KEY
 
 
 @pytest.mark.slow
@@ -22,7 +23,7 @@ def test_twenty_thousand_people_resolve_accurately(tmp_path: Path) -> None:
     try:
         for path, mapping in plan_files([tmp_path / "world"], mappings_for()).matched:
             ingest_file(con, path, mapping)
-        summary = resolve(con, progress=False)
+        summary = resolve(con, id_key=ID_KEY, progress=False)
         assert summary.trained
         assert summary.comparisons < 4 * summary.mentions  # blocking stays a small multiple
         load_truth(con, tmp_path / "world" / "truth" / "mentions.csv")
