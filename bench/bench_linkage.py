@@ -175,7 +175,8 @@ def run_peer(spec: ListSpec) -> dict[str, Any]:
     load = time.perf_counter() - t0
     res = splink_peer.run(con, cols)
     con.execute(
-        "CREATE TEMP TABLE truth AS SELECT unique_id AS mention_id, truth AS person_id FROM peer_input"
+        "CREATE TEMP TABLE truth AS "
+        "SELECT unique_id AS mention_id, truth AS person_id FROM peer_input"
     )
     acc = evaluate(con, "peer_clusters", "truth", pairs="peer_pairs")
     con.close()

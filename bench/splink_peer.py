@@ -110,8 +110,8 @@ def prepare(con: duckdb.DuckDBPyConnection, path: Path, m: SourceMapping, truth:
         select.append(f"{_date(props['birthDate'])} AS dob")
     for i, ident in enumerate(m.identifiers):
         select.append(
-            f"regexp_replace(upper(NULLIF(trim({_q(ident.field.columns[0])}), '')), '[^0-9A-Z]', '', 'g')"
-            f" AS ident_{i}"
+            f"regexp_replace(upper(NULLIF(trim({_q(ident.field.columns[0])}), '')), "
+            f"'[^0-9A-Z]', '', 'g') AS ident_{i}"
         )
     con.execute(
         f"CREATE OR REPLACE TABLE peer_input AS SELECT {', '.join(select)} FROM {_reader(path, m)}"

@@ -6,10 +6,10 @@ address ('45 Duhig Place, Boyanup 2485') is split by tokens: the house number is
 leading number of the first comma-separated part (a unit before a slash, '2/98', is
 dropped), the street the rest of that part, the postal code the last 4–6 digit token or
 a British postcode, the locality what the following part holds besides the postal code
-and a short state code (an address of one word is a locality). No parser that works on a closed network does better on
-international addresses (docs/benchmarks.md, "Address parsing"). An address without
-Latin letters (a Chinese address written as one string) is left whole and compared as
-one string.
+and a short state code (an address of one word is a locality). No parser that works on
+a closed network does better on international addresses (docs/benchmarks.md, "Address
+parsing"). An address without Latin letters (a Chinese address written as one string)
+is left whole and compared as one string.
 
 Every part is compared in a folded form: lower case, accents stripped, punctuation as
 spaces, spaces collapsed. All of it is DuckDB SQL over whole columns.
@@ -56,7 +56,8 @@ def part_sql(addr: str = "address") -> dict[str, str]:
     town = f"(len({parts}) = 1 AND regexp_full_match({first}, '[a-z]+'))"
     return {
         "house_number": f"CASE WHEN {latin} THEN {house} END",
-        "street": f"CASE WHEN {latin} AND NOT {town} THEN regexp_replace({first}, '{_UNIT}', '') END",
+        "street": f"CASE WHEN {latin} AND NOT {town} "
+        f"THEN regexp_replace({first}, '{_UNIT}', '') END",
         "postal_code": f"CASE WHEN {latin} THEN {postcode} END",
         "locality": f"CASE WHEN {latin} AND len({parts}) > 1 THEN {locality} "
         f"WHEN {latin} AND {town} THEN {first} END",

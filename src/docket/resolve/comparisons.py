@@ -170,9 +170,8 @@ def _name() -> dict[str, Any]:
         ),
         _level(swapped, "given and family name swapped, nearly the same", 0.01),
         # a relative far more often than a nickname: m fixed low (see _level_fixed)
-        _level_fixed(
-            f"{same_family}", "same family name, other given name", 0.002, **_tf("family_name")
-        ),
+        # no term frequencies here: a rare family name makes a relative likelier, not a match
+        _level_fixed(f"{same_family}", "same family name, other given name", 0.002),
         _level(f"{jw} >= 0.9", "name nearly the same (Jaro-Winkler >= 0.9)", 0.01),
         _level(
             '"initials_l" = "initials_r" OR "initials_l" = reverse("initials_r")',
@@ -289,7 +288,43 @@ def _tokens_overlap(col: str) -> str:
     return f"({guard} AND {share})"
 
 
+# Both given names are there and clearly differ — other first two letters (a typo seldom
+# hits both), not an initial or short form, not a nickname of each other, not the family
+# name swapped in — and no personal identifier agrees: two people of one household (a
+# relative, a flatmate) far more often than one person.
+def _other_given_name() -> str:
+    """SQL, ordered cheapest first (random pairs stop at the first false)."""
+    return (
+        '("given_name_l" <> "given_name_r" '
+        'AND left("given_name_l", 2) <> left("given_name_r", 2) '
+        'AND NOT starts_with("given_name_l", "given_name_r") '
+        'AND NOT starts_with("given_name_r", "given_name_l") '
+        'AND coalesce(left("given_name_l", 2) <> left("family_name_r", 2), true) '
+        # a personal identifier in common (or one typo apart) makes them more than
+        # housemates — a given name misrecorded: then the address counts
+        'AND NOT coalesce(lower("email_l") = lower("email_r"), false) '
+        f"AND NOT coalesce({one_edit('identifier', 2)}, false) "
+        'AND NOT list_has_any("given_roots_l", "given_roots_r"))'
+    )
+
+
+ADDRESS_OF_ANOTHER = "missing, or not counted: another given name at this address"
+
+
 def _address_parts() -> list[dict[str, Any]]:
+    """Each part its own comparison. A household shares all of them, so they are not
+    counted for two people with clearly different given names (_other_given_name):
+    otherwise strangers at one address — twins above all — add up to a match."""
+    comps = _parts()
+    for comp in comps:
+        null = comp["comparison_levels"][0]
+        comp["comparison_levels"][0] = _with_null(
+            null, _other_given_name(), f"{comp['output_column_name']} {ADDRESS_OF_ANOTHER}"
+        )
+    return comps
+
+
+def _parts() -> list[dict[str, Any]]:
     def near(col: str) -> str:
         return f'jaro_winkler_similarity("{col}_l", "{col}_r") >= 0.88'
 

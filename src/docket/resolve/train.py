@@ -166,9 +166,9 @@ def _agreeing_share(mem: duckdb.DuckDBPyConnection, value: str, where: str) -> f
     """Share of profile pairs (among those `where` holds for) with the same `value`."""
     same, total = mem.execute(
         f"""SELECT (SELECT coalesce(sum(c * (c - 1) / 2), 0)
-                    FROM (SELECT count(*) AS c FROM profiles WHERE {where} AND {value} IS NOT NULL
-                          GROUP BY {value})),
-                   (SELECT count(*) FROM profiles WHERE {where})"""
+                    FROM (SELECT count(*) AS c FROM profiles
+                          WHERE ({where}) AND ({value}) IS NOT NULL GROUP BY {value})),
+                   (SELECT count(*) FROM profiles WHERE ({where}))"""
     ).fetchall()[0]
     pairs = total * (total - 1) / 2
     return float(same) / pairs if pairs else 0.0
