@@ -38,6 +38,9 @@ THINGS = "_docket_things"
 # The Person properties with parts or a check (name, ID number) and those ingest may derive
 # from the ID number (birth date, sex) are written by `mentions()` itself; every other
 # property fills its one column (person.yaml `column:`) with its scalar value.
+# mentions column → the part of the resident-ID normaliser's result that states it when the
+# row does not
+_FROM_ID = {"birth_date": "birth_date", "sex": "sex"}
 # things column → Place / thing property (others go to the JSON `properties`)
 _THING_COLUMNS = {"region_code": "regionCode", "latitude": "latitude", "longitude": "longitude"}
 # A field's input (i<n>) or normalised value (f<n>) as later statements name it in NORM.
@@ -336,9 +339,10 @@ class _Compiler:
             if prop.parts or prop.column is None or prop.name == "name":
                 continue
             stated = self.scalar(p[prop.name]) if prop.name in p else None
-            # a valid ID number states birth date and sex (its normaliser's parts by column)
-            if id_ok and _has(id_rtype, prop.column):
-                derived = f"CASE WHEN {id_ok}.valid THEN {id_ok}.{prop.column} END"
+            # a valid ID number states birth date and sex (parts of its normaliser's result)
+            part = _FROM_ID.get(prop.column)
+            if id_ok and part and _has(id_rtype, part):
+                derived = f"CASE WHEN {id_ok}.valid THEN {id_ok}.{part} END"
                 cols[prop.column] = f"COALESCE({stated or 'NULL'}, {derived})"
             elif stated is not None:
                 cols[prop.column] = stated
