@@ -131,7 +131,7 @@ def run_docket(spec: ListSpec, work: Path) -> dict[str, Any]:
     r = ingest_file(con, spec.path, mapping)
     ingest = time.perf_counter() - t0
     t0 = time.perf_counter()
-    s = _resolve(resolve, con)
+    s = resolve(con, id_key=ID_KEY, progress=False)
     wall = time.perf_counter() - t0
     _truth_table(con, spec, mapping.name, template.columns(mapping.record_key)[0])
     acc = evaluate(
@@ -153,14 +153,6 @@ def run_docket(spec: ListSpec, work: Path) -> dict[str, Any]:
         "estimated_blocking_recall": getattr(s, "estimated_blocking_recall", None),
         "accuracy": acc.as_dict(),
     }
-
-
-def _resolve(resolve: Any, con: duckdb.DuckDBPyConnection) -> Any:
-    import inspect
-
-    if "id_key" in inspect.signature(resolve).parameters:
-        return resolve(con, id_key=ID_KEY, progress=False)
-    return resolve(con, progress=False)
 
 
 def run_peer(spec: ListSpec) -> dict[str, Any]:
@@ -259,14 +251,78 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def section(results: list[dict[str, Any]]) -> str:
+    """The whole `## Person-list linkage` section from the results of every set."""
+    loads = [x for r in results for x in r["load"]]
+    dates = sorted(r["date"] for r in results)
+    parts = [
+        SECTION,
+        "",
+        f"Measured {dates[0]} – {dates[-1]} on {results[0]['machine']}; load average (1 min) "
+        f"{min(loads)}–{max(loads)} (shared machine). Command: `.venv/bin/python -m "
+        "bench.bench_linkage` (`make bench` runs it; any list: `--csv FILE --mapping MAP "
+        "--truth COLUMN`).",
+        "",
+        "Docket: a fresh store, `ingest_file` through the list's mapping, then `resolve` "
+        "(training its model: no store is reused). The peer: Splink configured for the same "
+        "list the way Splink's FEBRL examples configure it (`bench/splink_peer.py`: "
+        "NameComparison with term frequencies, DateOfBirthComparison, Damerau-Levenshtein on "
+        "identifiers, house number and postal code with term frequencies; blocking on names, "
+        "swapped names, date of birth, identifiers, street with number, postal code; prior "
+        "from deterministic rules at recall 0.8; u from 1e6 pairs; EM on date of birth and "
+        "postal code; clusters at p ≥ 0.9), reading the same CSV through the same mapping. "
+        "Times are wall seconds from the file to clusters (Docket's include ingest). "
+        "Blocking recall: share of true pairs ever compared. Mappings: "
+        + ", ".join(sorted({f"`{r['mapping']}`" for r in results}))
+        + ".",
+        "",
+        table(results),
+        "",
+        "| set | Docket stages (s) | Splink stages (s) |",
+        "|---|---|---|",
+    ]
+    for r in results:
+        stages = [
+            ", ".join(f"{k} {v:.2f}" for k, v in r[who]["stage_seconds"].items())
+            for who in ("docket", "splink")
+        ]
+        parts.append(f"| {r['set']} | {stages[0]} | {stages[1]} |")
+    return "\n".join(parts) + "\n"
+
+
+def write_docs(out: Path) -> None:
+    """Rebuild the section from every bench/out/linkage-<set>.json of a built-in set."""
+    results = [
+        json.loads((out / f"linkage-{name}.json").read_text("utf-8"))
+        for name in SETS
+        if (out / f"linkage-{name}.json").exists()
+    ]
+    if not results:
+        return
+    text = DOCS.read_text(encoding="utf-8")
+    new = section(results)
+    start = text.find(SECTION + "\n")
+    if start < 0:
+        marker = text.find("\n## Normalisers")
+        text = text[:marker] + "\n" + new + text[marker:] if marker >= 0 else text + "\n" + new
+    else:
+        end = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + new + ("" if end < 0 else text[end:])
+    DOCS.write_text(text, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="bench.bench_linkage", description=__doc__.split("\n")[0])
-    ap.add_argument("sets", nargs="*", choices=[*SETS, []], default=None)
+    ap.add_argument("sets", nargs="*", help=f"built-in sets ({', '.join(SETS)}); default all")
     ap.add_argument("--csv", type=Path, help="a person list of your own")
     ap.add_argument("--mapping", type=Path, help="its mapping (with --csv)")
     ap.add_argument("--truth", help="its column naming each row's true person (with --csv)")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--no-docs", action="store_true", help="do not touch docs/benchmarks.md")
     args = ap.parse_args(sys.argv[1:] if argv is None else argv)
+    unknown = [s for s in args.sets if s not in SETS]
+    if unknown:
+        ap.error(f"unknown set(s) {', '.join(unknown)}; built-in: {', '.join(SETS)}")
     args.out.mkdir(parents=True, exist_ok=True)
     if args.csv:
         if not (args.mapping and args.truth):
@@ -277,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     results = [run_list(s, args.out) for s in specs]
     print()
     print(table(results))
+    if not args.csv and not args.no_docs:
+        write_docs(args.out)
     return 0
 
 

@@ -7,9 +7,9 @@ that holds is the pair's level. Every level carries the label an analyst sees in
 `docket explain` and a starting m (kept where EM has too little evidence).
 
 Names tolerate what registers contain: the same syllables in another order (given and
-family swapped), one or two edits, a nickname (Bill / William, `nicknames.csv`), an
-initial or a missing given name, Hanzi homophones; agreement on a name or a family
-name is weighted by how rare the value is (Splink's term-frequency adjustment). Address
+family swapped, also misspelt), typos, a nickname (Bill / William, `nicknames.csv`), an
+initial or a missing given name, Hanzi homophones; agreement on a family name is
+weighted by how rare it is (Splink's term-frequency adjustment). Address
 parts each have their own comparison; the one-line address is compared only when the
 parts are not there. A declared identifier (any scheme) is compared exactly and at one
 edit, within its scheme.
@@ -130,14 +130,12 @@ def _name() -> dict[str, Any]:
         "name: Hanzi, pinyin or Latin",
         "name_pinyin",
         _level('"name_hanzi_l" = "name_hanzi_r"', "same Hanzi name", 0.70),
+        # no term frequencies on the whole name: scaling a common full name (zhang wei)
+        # down lost true pairs in the province and helped no list (docs/benchmarks.md)
         _level(
-            f"{squeezed.format('l')} = {squeezed.format('r')}",
-            "same name (pinyin / Latin)",
-            0.10,
-            **_tf("name_key"),
-            disable_tf_exact_match_detection=True,
+            f"{squeezed.format('l')} = {squeezed.format('r')}", "same name (pinyin / Latin)", 0.10
         ),
-        _level('"name_key_l" = "name_key_r"', "same name, other order", 0.05, **_tf("name_key")),
+        _level('"name_key_l" = "name_key_r"', "same name, other order", 0.05),
         _level(
             'length("name_hanzi_l") = length("name_hanzi_r") '
             'AND levenshtein("name_hanzi_l", "name_hanzi_r") = 1',

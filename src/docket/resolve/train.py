@@ -7,8 +7,8 @@ which is fast and cannot fail on a level EM drives to zero (Splink 5 raises on
 an m of exactly 0). Samples are chosen by hashing ids, so the same profiles
 give the same model whatever their row order.
 
-* u: all pairs among a hash-chosen sample of about sqrt(2 · U_SAMPLE_PAIRS)
-  profiles (2e6 pairs: enough, and minutes cheaper than 1e7+). A first level that is
+* u: all pairs among a hash-chosen sample of profiles: 20 pairs per profile, from 1e6
+  to 2e6 pairs (enough, and minutes cheaper than 1e7+). A first level that is
   one value agreeing exactly (same ID, passport, phone, e-mail, address, Hanzi name) is
   reached by a few random pairs in 10^5: its u is computed exactly from the value counts
   over all profiles (the share of pairs with the same value, which is what sampling
@@ -34,7 +34,9 @@ import numpy.typing as npt
 from docket.resolve.comparisons import FIXED_M
 from docket.resolve.model import U_FLOOR, base_settings
 
-U_SAMPLE_PAIRS = 1_000_000
+# random pairs for u: 20 per profile, at least 1e6 (Splink's FEBRL examples) and at most 2e6
+U_SAMPLE_PAIRS = (1_000_000, 2_000_000)
+U_PAIRS_PER_PROFILE = 20
 EM_MAX_PAIRS = 300_000
 EM_ITERATIONS = 30
 M_FLOOR = 1e-6
@@ -136,7 +138,9 @@ def estimate_u(
     mem: duckdb.DuckDBPyConnection, settings: dict[str, Any], n_profiles: int
 ) -> list[npt.NDArray[np.float64]]:
     """u per comparison level (index = gamma value) from random pairs."""
-    k = max(2, min(n_profiles, math.ceil(math.sqrt(2 * U_SAMPLE_PAIRS))))
+    low, high = U_SAMPLE_PAIRS
+    pairs = min(high, max(low, U_PAIRS_PER_PROFILE * n_profiles))
+    k = max(2, min(n_profiles, math.ceil(math.sqrt(2 * pairs))))
     sample = f"(SELECT unique_id FROM profiles ORDER BY hash(unique_id), unique_id LIMIT {k})"
     pat, cnt = _patterns(
         mem,
