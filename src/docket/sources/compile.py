@@ -328,9 +328,9 @@ class _Compiler:
         id_cols = dict(person["idNumber"].parts)
         if ident_f is not None and _has(id_rtype, "number"):
             fi = f"f{self.index[id(ident_f)]}"
-            for part, col in id_cols.items():
-                if _has(id_rtype, part):
-                    cols[col] = f"{fi}.{part}"
+            for id_part, col in id_cols.items():
+                if _has(id_rtype, id_part):
+                    cols[col] = f"{fi}.{id_part}"
             if _has(id_rtype, "valid"):
                 id_ok = fi
         elif ident_f is not None:
@@ -340,9 +340,9 @@ class _Compiler:
                 continue
             stated = self.scalar(p[prop.name]) if prop.name in p else None
             # a valid ID number states birth date and sex (parts of its normaliser's result)
-            part = _FROM_ID.get(prop.column)
-            if id_ok and part and _has(id_rtype, part):
-                derived = f"CASE WHEN {id_ok}.valid THEN {id_ok}.{part} END"
+            from_id = _FROM_ID.get(prop.column)
+            if id_ok and from_id and _has(id_rtype, from_id):
+                derived = f"CASE WHEN {id_ok}.valid THEN {id_ok}.{from_id} END"
                 cols[prop.column] = f"COALESCE({stated or 'NULL'}, {derived})"
             elif stated is not None:
                 cols[prop.column] = stated
