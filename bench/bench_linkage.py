@@ -115,6 +115,7 @@ def _truth_table(con: duckdb.DuckDBPyConnection, spec: ListSpec, source: str, ke
 
 
 def run_docket(spec: ListSpec, work: Path) -> dict[str, Any]:
+    from bench._store import operating
     from docket.resolve.evaluate import evaluate
     from docket.resolve.pipeline import resolve
     from docket.sources import template
@@ -128,10 +129,12 @@ def run_docket(spec: ListSpec, work: Path) -> dict[str, Any]:
     mapping = load_mapping(spec.mapping)
     con = connect(store)
     t0 = time.perf_counter()
-    r = ingest_file(con, spec.path, mapping)
+    with operating(con, "ingest") as op:
+        r = ingest_file(op, spec.path, mapping)
     ingest = time.perf_counter() - t0
     t0 = time.perf_counter()
-    s = resolve(con, id_key=ID_KEY, progress=False)
+    with operating(con, "resolve") as op:
+        s = resolve(op, id_key=ID_KEY, progress=False)
     wall = time.perf_counter() - t0
     _truth_table(con, spec, mapping.name, template.columns(mapping.record_key)[0])
     acc = evaluate(

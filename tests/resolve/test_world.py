@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from docket.resolve.evaluate import evaluate, load_truth
-from docket.resolve.pipeline import compared_pairs, resolve
-from docket.sources.ingest import ingest_file, mappings_for, plan_files
+from docket.resolve.pipeline import compared_pairs
+from docket.sources.ingest import mappings_for, plan_files
 from docket.store import connect
-from tests.resolve.world import ID_KEY
+from tests.conftest import run_ingest, run_resolve
 
 
 @pytest.mark.slow
@@ -22,8 +22,8 @@ def test_twenty_thousand_people_resolve_accurately_and_in_any_order(tmp_path: Pa
     con = connect(tmp_path / "store.duckdb")
     try:
         for path, mapping in plan_files([tmp_path / "world"], mappings_for()).matched:
-            ingest_file(con, path, mapping)
-        summary = resolve(con, id_key=ID_KEY, progress=False)
+            run_ingest(con, path, mapping)
+        summary = run_resolve(con, progress=False)
         assert summary.trained
         assert summary.comparisons < 4 * summary.mentions  # blocking stays a small multiple
         load_truth(con, tmp_path / "world" / "truth" / "mentions.csv")
@@ -49,7 +49,7 @@ def test_twenty_thousand_people_resolve_accurately_and_in_any_order(tmp_path: Pa
             "INSERT INTO mentions SELECT * FROM first.mentions ORDER BY hash(mention_id, 'x')"
         )
         shuffled.execute("DETACH first")
-        resolve(shuffled, id_key=ID_KEY, progress=False)
+        run_resolve(shuffled, progress=False)
         again = dict(
             shuffled.execute("SELECT mention_id, entity_id FROM entity_mentions").fetchall()
         )

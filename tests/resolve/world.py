@@ -441,7 +441,3 @@ def valid_id(region: str, birth: str, seq: str = "123") -> str:
     """A valid resident ID for a region code, a YYYYMMDD birth date and a sequence."""
     body = region + birth + seq
     return body + check_digit(body)
-
-
-# The entity-id key of every test store (a deployment's comes from docket.store.keys).
-ID_KEY = b"docket-tests-entity-id-key-0032b"

@@ -8,6 +8,7 @@ import duckdb
 
 from docket.schema.columns import DECLARED, compared_columns, property_columns
 from docket.store.db import ddl_statements
+from tests.conftest import run_ingest
 
 # mentions columns no Person property fills: where the row came from, and the name as given
 BOOKKEEPING = {"mention_id", "source", "record_key", "file_sha256", "row_number", "name_raw",
@@ -37,7 +38,6 @@ def test_resolve_compares_what_the_model_marks_compared() -> None:
 
 def test_ingest_fills_address_parts_only_from_what_the_mapping_gives(tmp_path: Path) -> None:
     """A resident ID states birth date and sex, not the address's region."""
-    from docket.sources.ingest import ingest_file
     from docket.sources.mapping import parse_mapping
     from docket.store import connect
 
@@ -49,7 +49,7 @@ def test_ingest_fills_address_parts_only_from_what_the_mapping_gives(tmp_path: P
         "people.yaml",
     )  # fmt: skip
     con = connect(tmp_path / "s.duckdb")
-    ingest_file(con, csv, mapping)
+    run_ingest(con, csv, mapping)
     rows = con.execute(
         "SELECT record_key, birth_date IS NOT NULL, sex, region FROM mentions ORDER BY 1"
     ).fetchall()

@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from docket.errors import StoreError
-from docket.store.keys import KEY_BYTES, entity_id_key
+from docket.store.keys import ENTITY_ID, KEY_BYTES, load_or_create
+
+
+def entity_id_key(home: Path) -> bytes:
+    return load_or_create(home, ENTITY_ID)
 
 
 def test_the_key_is_created_once_private_and_then_reused(tmp_path: Path) -> None:
@@ -26,6 +30,6 @@ def test_a_damaged_key_is_refused_not_replaced(tmp_path: Path) -> None:
     entity_id_key(tmp_path)
     path = tmp_path / "keys" / "entity-id.key"
     path.write_bytes(b"short")
-    with pytest.raises(StoreError, match="32 bytes"):
+    with pytest.raises(StoreError, match="32-byte"):
         entity_id_key(tmp_path)
     assert path.read_bytes() == b"short"

@@ -10,14 +10,14 @@ a legal hold, and the events those mentions take part in. Then it re-resolves.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
 
-from docket.governance import entities
+from docket.governance.handles import Operation, operation_path
+from docket.store.entities import current_id, cursor_query
 
 # Tables whose rows are canonical or governance records: handled explicitly, never generically.
 _OWN = {
@@ -56,7 +56,8 @@ def _held_entities(con: duckdb.DuckDBPyConnection) -> list[str]:
         ).fetchall()
     finally:
         cur.close()
-    out = {entities.current_id(con, e) or e for (e,) in linked}
+    query = cursor_query(con)
+    out = {current_id(query, e) or e for (e,) in linked}
     return sorted(out)
 
 
@@ -153,21 +154,24 @@ _ORPHAN_THINGS = (
 )
 
 
+@operation_path("purge")
 def purge(
-    con: duckdb.DuckDBPyConnection,
+    op: Operation,
     *,
     dry_run: bool = False,
     now: datetime | None = None,
-    reresolve: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
+    reresolve: Callable[[Operation], object] | None = None,
 ) -> PurgeReport:
-    """Remove expired data (or, with dry_run, only count it). Callers authorise and audit.
+    """Remove expired data (or, with dry_run, only count it), inside the admin's operation.
 
-    `reresolve` defaults to docket.resolve.pipeline.resolve when that module exists.
+    `reresolve(op)` re-resolves what remains (the front door passes the resolver with the
+    deployment's id key); without it, links to purged mentions are dropped.
     """
+    con = op.con
     at = now or datetime.now(UTC)
     report = PurgeReport()
     held = _held_entities(con)
-    resolver = reresolve if reresolve is not None else _default_resolver()
+    resolver = reresolve
     # A resolver replaces entity_mentions itself and needs the old rows to leave redirects
     # ('removed') for entities whose every mention is purged.
     keep_for_resolver = {"entity_mentions"} if resolver is not None else set()
@@ -190,7 +194,7 @@ def purge(
             report.removed[table] = _scalar(
                 cur, f"SELECT count(*) FROM {table} WHERE {where}", args
             )
-        has_entities = entities.table_exists(con, "entities") and "entity_mentions" in conds
+        has_entities = "entity_mentions" in conds
         if has_entities:
             report.entities_unsupported = _scalar(
                 cur,
@@ -224,7 +228,7 @@ def purge(
         _clear_entities(con)
     elif resolver is not None:
         try:
-            resolver(con)
+            resolver(op)
         except BaseException:
             _drop_dangling(con)
             raise
@@ -236,8 +240,6 @@ def purge(
 
 def _drop_dangling(con: duckdb.DuckDBPyConnection) -> None:
     """Without re-resolution: drop entity links to purged mentions and entities left empty."""
-    if not entities.table_exists(con, "entities"):
-        return
     cur = con.cursor()
     try:
         cur.execute(
@@ -264,22 +266,6 @@ def _clear_entities(con: duckdb.DuckDBPyConnection) -> None:
     cur = con.cursor()
     try:
         for table in ("entity_mentions", "entities"):
-            if entities.table_exists(con, table):
-                cur.execute(f"DELETE FROM {table}")
+            cur.execute(f"DELETE FROM {table}")
     finally:
         cur.close()
-
-
-def _default_resolver() -> Callable[[duckdb.DuckDBPyConnection], object] | None:
-    try:
-        pipeline = importlib.import_module("docket.resolve.pipeline")
-    except ImportError:
-        return None
-
-    def run(con: duckdb.DuckDBPyConnection) -> object:
-        from docket import settings
-        from docket.store.keys import entity_id_key
-
-        return pipeline.resolve(con, id_key=entity_id_key(settings.home()), progress=False)
-
-    return run

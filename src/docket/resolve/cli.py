@@ -1,28 +1,21 @@
 """`docket resolve`, `docket judge`, `docket explain`, `docket export entities`.
 
-Resolving is an audited operation for the admin role (it combines data, reading
-nothing out). Judging is an analyst's or supervisor's decision within a case.
-Explaining and exporting disclose person data: they need --case and --why and go
-through the person-data gate.
+Thin layers over the session: resolving is an audited operation for the admin role (it
+combines data, reading nothing out); judging is an analyst's or supervisor's decision
+within a case; explaining and exporting disclose person data, so they need --case and
+--why and go through the person-data gate.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from docket.governance.gate import operation, person_data
-from docket.governance.options import CaseOption, OutOption, WhyOption, run_export
-from docket.store.db import connect
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="Store file (default: $DOCKET_DB or ./docket-data/docket.duckdb)."),
-]
+from docket import cli_session
+from docket.governance.options import CaseOption, DbOption, OutOption, WhyOption, run_export
 
 
 def _console(stderr: bool = False) -> Console:
@@ -38,24 +31,8 @@ def resolve_cmd(
     db: DbOption = None,
 ) -> None:
     """Resolve every person mention into entities (deterministic links, model, clustering)."""
-    from docket import settings
-    from docket.resolve.pipeline import resolve
-    from docket.store.keys import entity_id_key
-
-    id_key = entity_id_key(settings.home())
-    con = connect(db)
-    try:
-        with operation(con, action="resolve", roles=["admin"], params={"retrain": retrain}) as op:
-            summary = resolve(con, id_key=id_key, retrain=retrain, progress=not quiet)
-            op.result_count = summary.entities
-            op.params.update(
-                mentions=summary.mentions,
-                comparisons=summary.comparisons,
-                model_version=summary.model_version,
-                estimated_blocking_recall=summary.estimated_blocking_recall,
-            )
-    finally:
-        con.close()
+    with cli_session.session(db) as s:
+        summary = s.resolve(retrain, progress=not quiet)
     table = Table(title="resolve")
     table.add_column("", style="bold")
     table.add_column("", justify="right")
@@ -107,24 +84,8 @@ def judge_cmd(
     db: DbOption = None,
 ) -> None:
     """Record that A and B are the same person, or different people (honoured next resolve)."""
-    from docket.resolve.judgements import judge
-
-    con = connect(db)
-    try:
-        with operation(
-            con,
-            action="judge",
-            roles=["analyst", "supervisor"],
-            case=case,
-            why=note,
-            objects=[a, b],
-            params={"verdict": verdict},
-        ) as op:
-            j = judge(con, a, b, verdict, case=op.case, note=note, user=op.user)
-            op.objects.extend([j.mention_id_l, j.mention_id_r])
-            op.result_count = 1
-    finally:
-        con.close()
+    with cli_session.session(db) as s:
+        j = s.judge(a, b, verdict, case=case or "", note=note)
     typer.echo(
         f"judged {j.mention_id_l} and {j.mention_id_r}: {j.verdict} "
         f"(judgement {j.judgement_id[:12]}; applies from the next `docket resolve`)"
@@ -139,15 +100,8 @@ def explain_cmd(
     db: DbOption = None,
 ) -> None:
     """Why A and B are, or are not, the same person: field by field, with weights."""
-    from docket.resolve.explain import explain
-
-    con = connect(db)
-    try:
-        with person_data(con, action="explain", case=case, why=why, objects=[a, b]) as pd:
-            ex = explain(pd, a, b)
-            pd.result_count = 2
-    finally:
-        con.close()
+    with cli_session.session(db) as s:
+        ex = s.explain(a, b, case=case or "", why=why or "")
     out = _console()
     if ex.same_entity:
         out.print(f"[bold green]same person[/]: both in entity {ex.entity_l}")
@@ -190,17 +144,11 @@ def export_entities_cmd(
     db: DbOption = None,
 ) -> None:
     """Export every entity: best name, identifiers, mention count."""
-    from docket.resolve.export import export_entities
-
     run_export(
         db,
-        action="export.entities",
-        what="entities",
-        write=lambda pd: export_entities(pd, fmt, out),
-        out=out,
-        case=case,
-        why=why,
-        params={"format": fmt},
+        out,
+        lambda s, sink: s.export.entities(case=case or "", why=why or "", out=sink, fmt=fmt),
+        binary=fmt == "parquet",
     )
 
 

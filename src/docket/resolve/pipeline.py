@@ -21,6 +21,7 @@ import duckdb
 import numpy as np
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from docket.governance.handles import Operation, operation_path
 from docket.resolve import model as model_mod
 from docket.resolve.blocking import CANDIDATES, build_candidates, estimated_recall
 from docket.resolve.cluster import DETERMINISTIC as KIND_DET
@@ -58,10 +59,9 @@ from docket.resolve.score import (
 )
 from docket.resolve.train import SAME_IDENTIFIER, train
 
-# Model links at or above this match weight are clustered (chosen on generated worlds:
-# recall falls off above 8; at 6 a relative's ID number used at the same address under
-# another name scored just above the line with some training samples: precision 0.9975
-# instead of 0.999 at 100,000 people).
+# Model links at or above this match weight are clustered: chosen on generated worlds,
+# between the recall lost above it and the relatives' borrowed ID numbers let in below it
+# (docs/benchmarks.md, "Entity resolution notes").
 LINK_WEIGHT = 7.0
 
 
@@ -111,17 +111,14 @@ class _Stages:
             self.progress.update(task, completed=1)
 
 
+@operation_path("resolve")
 def resolve(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    id_key: bytes,
-    retrain: bool = False,
-    progress: bool = True,
+    op: Operation, *, id_key: bytes, retrain: bool = False, progress: bool = True
 ) -> ResolveSummary:
-    """Resolve every mention in the store into entities; returns what it did.
-
-    `id_key` is the deployment's secret entity-id key (`docket.store.keys.entity_id_key`):
-    entity ids are keyed hashes of their anchors."""
+    """Resolve every mention in the store into entities, inside the admin's operation;
+    returns what it did. `id_key` is the deployment's secret entity-id key
+    (`Docket.id_key`, from docket.store.keys): entity ids are keyed hashes of anchors."""
+    con = op.con
     summary = ResolveSummary()
     bar = (
         Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
@@ -171,7 +168,7 @@ def _run(
         s.deterministic_links = build_deterministic(con)
         build_confirmed_ids(con)
     # the store and Splink's private database share the store's memory budget while
-    # both are in use (each alone would take all of it: 14 GB RSS at a million people)
+    # both are in use (each alone would take all of it, and the process would hold twice)
     budget = memory_limit(con)
     mem = new_memory_connection(con, share=0.5)
     _set_limit(con, budget // 2)
@@ -398,8 +395,8 @@ REPLACED = ("entities", "entity_mentions", "match_evidence", "resolve_pairs", "r
 def _recreate(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Empty `table` by dropping and re-creating it from the DDL in tables.sql (inside the
     caller's transaction; a store made by an older version gets the current columns).
-    DELETE of every row made the COMMIT take 19 s at 470k mentions (the checkpoint
-    rewrites each deleted row group); DROP + CREATE commits in under 1 s."""
+    A DELETE of every row would make the checkpoint rewrite each deleted row group; a
+    DROP + CREATE commits at once (docs/benchmarks.md, "Entity resolution notes")."""
     con.execute(f"DROP TABLE main.{table}")
     con.execute(_DDL[table])
 

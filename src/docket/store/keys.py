@@ -1,45 +1,35 @@
-"""The deployment's secret keys, one file each under `<home>/keys/` (mode 0600).
+"""Per-deployment secrets, kept in files beside the store and never inside it.
 
-`entity_id_key(home)` reads the key entity ids are hashed with (HMAC-SHA256, see
-docket.resolve.ids), creating 32 random bytes on first use. The key stays beside the
-store, never in it: a copy of the database alone does not let anyone turn an entity id
-back into an ID number. Losing the key changes every entity id at the next resolve
-(redirects are kept for ids that resolution replaces, not for a lost key).
+`entity-id.key` keys the hash that turns an entity's anchor (an ID number, a passport …)
+into its entity id: without the key an id cannot be recomputed from, or turned back into,
+an identity number. Keys are 32 random bytes in `$DOCKET_HOME/keys/`, mode 0600, created
+on first use; losing one changes every id it keyed on the next resolve (the old ids
+redirect), so back the folder up with the store.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
 from docket.errors import StoreError
+from docket.store.files import check_private, private_folder, write_private
 
 KEY_BYTES = 32
-ENTITY_ID_KEY = "entity-id.key"
+ENTITY_ID = "entity-id"
 
 
-def entity_id_key(home: Path | str) -> bytes:
-    """The entity-id key of the deployment at `home`, created (0600) when missing."""
-    folder = Path(home) / "keys"
-    path = folder / ENTITY_ID_KEY
+def load_or_create(home: Path, name: str) -> bytes:
+    """The key `name` of the store at `home`, created (0600) when it does not exist yet."""
+    folder = private_folder(home / "keys")
+    path = folder / f"{name}.key"
     if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # written aside, then linked into place: a concurrent first use keeps one key
-        tmp = folder / f".{ENTITY_ID_KEY}.{secrets.token_hex(8)}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(secrets.token_bytes(KEY_BYTES))
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink(missing_ok=True)
+        write_private(path, secrets.token_bytes(KEY_BYTES))
+    check_private(path)
     key = path.read_bytes()
     if len(key) != KEY_BYTES:
         raise StoreError(
-            f"{path}: an entity-id key is {KEY_BYTES} bytes, this file has {len(key)}",
-            hint="restore the key file from backup; a new key changes every entity id",
+            f"{path} holds {len(key)} bytes, not a {KEY_BYTES}-byte key",
+            hint="restore the key file from the store's backup",
         )
     return key

@@ -51,18 +51,19 @@ CREATE TABLE IF NOT EXISTS mentions (
     phone          VARCHAR,              -- E.164
     email          VARCHAR,
     address        VARCHAR,              -- one line, as delivered (trimmed)
+    region_code    VARCHAR,              -- GB/T 2260, 2/4/6 digits
+    nationality    VARCHAR,
+    loaded_at      TIMESTAMPTZ NOT NULL,
+    -- schema version 3 (store/migrations.py):
     street         VARCHAR,              -- address parts as the mapping gives them (trimmed)
     house_number   VARCHAR,
     locality       VARCHAR,
     postal_code    VARCHAR,
     region         VARCHAR,
-    region_code    VARCHAR,              -- GB/T 2260, 2/4/6 digits
-    nationality    VARCHAR,
     identifier     VARCHAR,              -- the strongest identifier the mapping declares (compact form)
     identifier_scheme   VARCHAR,         -- its scheme ('au-tfn', 'iban', or the mapping's own name)
     identifier_valid    BOOLEAN,         -- python-stdnum's check; NULL for a scheme it does not know
-    identifier_strength INTEGER,         -- its strength (1 strongest), from the mapping
-    loaded_at      TIMESTAMPTZ NOT NULL
+    identifier_strength INTEGER          -- its strength (1 strongest), from the mapping
 );
 
 -- Phones, accounts, vehicles, social accounts, places. One row per thing (deduplicated on thing_id).
