@@ -1,4 +1,4 @@
-"""`resolve(con)`: every person mention resolved into entities, swapped in atomically.
+"""`resolve(op, id_key=…)`: every person mention resolved into entities, swapped in atomically.
 
 Stages: profiles (collapse identical mentions) → blocking → deterministic links →
 model (stored, or trained) → scoring → constrained clustering → stable ids and
