@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 from dataclasses import dataclass
@@ -36,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import psutil
+
+from bench.bench_resolve import machine
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -233,17 +233,6 @@ def run_list(spec: ListSpec, out: Path, repeat: int = 3) -> dict[str, Any]:
 
 
 # ---- reporting ---------------------------------------------------------------------------
-
-
-def machine() -> str:
-    import splink
-
-    mem = psutil.virtual_memory().total / 2**30
-    return (
-        f"{os.cpu_count()} cores ({platform.machine()}), {mem:.0f} GiB RAM, "
-        f"Python {platform.python_version()}, duckdb {duckdb.__version__}, "
-        f"splink {splink.__version__}"
-    )
 
 
 def table(results: list[dict[str, Any]]) -> str:
