@@ -32,12 +32,15 @@ import pytest
 from argon2 import PasswordHasher
 from typer.testing import CliRunner
 
+from docket.errors import InputError
 from docket.governance import auth
 from docket.governance.handles import Operation
 from docket.session import Docket, Session
 
 PASSWORD = "correct-horse-battery"
-_DOCKET_ENV = ("DOCKET_USER", "DOCKET_PASSWORD", "DOCKET_CASE", "DOCKET_WHY", "DOCKET_URL")
+_DOCKET_ENV = (
+    "DOCKET_USER", "DOCKET_PASSWORD", "DOCKET_CASE", "DOCKET_WHY", "DOCKET_URL", "DOCKET_BULK",
+)  # fmt: skip
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -185,6 +188,30 @@ class Governed:
         with Docket(self.home) as d, d.session(token=self.token(who)) as s:
             yield s
 
+    def link(self, *entities: str, category: str = "suspect") -> None:
+        """Link entities to the case as subjects (the analyst does): they enter its scope."""
+        with self.session("analyst") as ana:
+            for entity in entities:
+                ana.cases.link(self.case, entity, category)
+
+    def link_everyone(self) -> None:
+        """Link every entity of the store to the case (tests about what reads show, not
+        about the scope)."""
+        con = open_store()
+        try:
+            ids = [r[0] for r in con.execute("SELECT entity_id FROM entities").fetchall()]
+        finally:
+            con.close()
+        self.link(*ids)
+
+    def bulk(self, cap: int = 1_000_000) -> str:
+        """An approved bulk basis of the case (asked by the analyst, approved by sup)."""
+        with self.session("analyst") as ana:
+            basis = ana.cases.bulk_request(self.case, "fixture: read everything", cap)
+        with self.session("supervisor") as sup:
+            sup.cases.bulk_approve(basis)
+        return basis
+
 
 def make_governed(home: Path) -> Governed:
     """Create the fixture's users and case through the library (the store has no users yet)."""
@@ -235,11 +262,17 @@ def run_resolve(con: duckdb.DuckDBPyConnection, **kw: Any) -> Any:
 def run_judge(
     con: duckdb.DuckDBPyConnection, a: str, b: str, verdict: str, *, note: str | None = None
 ) -> Any:
-    """A judgement on (a, b) recorded by the admin, outside any case (tests of resolution)."""
-    from docket.resolve.judgements import judge
+    """A judgement on (a, b) recorded outside any case and its scope (tests of resolution)."""
+    import secrets
 
-    with as_admin(con, action="judge") as op:
-        return judge(op, a, b, verdict, note=note)
+    from docket.resolve.judgements import record, to_mention
+    from docket.store.entities import cursor_query
+
+    q = cursor_query(con)
+    (lo, ref_lo), (hi, ref_hi) = sorted([(to_mention(q, a), a), (to_mention(q, b), b)])
+    if lo == hi:
+        raise InputError("mention", f"{a!r} and {b!r} are the same mention")
+    record(con, "J-" + secrets.token_hex(8), lo, hi, verdict, ref_lo, ref_hi, None, note, "adm")
 
 
 def run_ingest(con: duckdb.DuckDBPyConnection, path: Path, mapping: Any, **kw: Any) -> Any:

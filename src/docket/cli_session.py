@@ -73,7 +73,11 @@ def backend(db: Path | None = None) -> Iterator[Any]:
         finally:
             remote.close()
         return
-    with Docket(settings.home(), db=db if db is not None else settings.db_path()) as d:
+    with Docket(
+        settings.home(),
+        db=db if db is not None else settings.db_path(),
+        anchor=settings.env("ANCHOR"),
+    ) as d:
         yield d
 
 

@@ -154,7 +154,9 @@ def test_a_read_is_recorded_with_everything_the_law_asks(governed, con) -> None:
         "export.mentions", "disclosure", 17, "10.0.0.7", "ok",
     )  # fmt: skip
     assert json.loads(row.objects) == ["P000000000001"]
-    assert json.loads(row.params) == {"source": "hotel"}
+    started = audit.show(con, limit=2)[0]
+    assert started.outcome == "started" and started.result_count is None
+    assert json.loads(row.params) == {"source": "hotel", "started": started.seq}
 
 
 def test_audit_show_filters_and_is_for_auditors_only(trail, governed, cli) -> None:
@@ -162,8 +164,12 @@ def test_audit_show_filters_and_is_for_auditors_only(trail, governed, cli) -> No
             env=governed.env("auditor"))  # fmt: skip
     assert r.code == 0, r.stderr
     rows = [json.loads(line) for line in r.lines]
-    assert len(rows) == 3 and {x["user"] for x in rows} == {"ana"}
-    assert [x["why"] for x in rows] == ["read 0", "read 1", "read 2"]
+    assert {x["user"] for x in rows} == {"ana"}
+    assert [(x["why"], x["outcome"]) for x in rows] == [
+        (f"read {i}", outcome) for i in range(3) for outcome in ("started", "ok")
+    ]
+    pairs = zip(rows[::2], rows[1::2], strict=True)
+    assert all(b["params"]["started"] == a["seq"] for a, b in pairs)
     r = cli("audit", "show", "--case", governed.case, "--limit", "2", "--json",
             env=governed.env("auditor"))  # fmt: skip
     assert len(r.lines) == 2

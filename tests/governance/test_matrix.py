@@ -41,6 +41,11 @@ class Ctx:
         with self.g.session("analyst") as ana:
             return ana.cases.open("t", "fraud", "R-1")
 
+    def bulk(self) -> str:
+        if not hasattr(self, "_bulk"):
+            self._bulk = self.g.bulk()
+        return self._bulk
+
     def entry(self) -> str:
         with self.g.session("analyst") as ana:
             return ana.watchlist.add(
@@ -58,7 +63,7 @@ MATRIX: dict[str, tuple[Argv, set[str]]] = {
     "watchlist list": (lambda c: ["watchlist", "list"], READERS_IN_CASE),
     "export mentions": (lambda c: ["export", "mentions", "--format", "csv"], READERS_IN_CASE),
     "export entities": (lambda c: ["export", "entities"], READERS_IN_CASE),
-    "export quarantine": (lambda c: ["export", "quarantine"], READERS_IN_CASE),
+    "export quarantine": (lambda c: ["export", "quarantine", "--bulk", c.bulk()], READERS_IN_CASE),
     # case work
     "case open": (
         lambda c: ["case", "open", "T", "--basis", "fraud", "--ref", "R"],
@@ -144,6 +149,7 @@ def test_role_matrix(action, governed, cli, monkeypatch) -> None:
     w.entity(con, ENTITY, ["hotel:1"])
     w.entity(con, "P00000000beef", ["hotel:2"])
     con.close()
+    governed.link(ENTITY, "P00000000beef")
     ctx = Ctx(governed)
     outcomes = {}
     for role in ROLES:

@@ -39,6 +39,7 @@ def test_resolve_is_for_admins_and_reports_what_it_did(
 def test_explain_names_the_fields_that_agreed(governed: Governed, cli: Cli, store: Path) -> None:
     load_couple(store)
     assert cli("resolve", "--quiet", env=governed.env("admin")).code == 0
+    governed.link_everyone()
     r = cli("explain", "registry:2", "air:7", env=governed.env("analyst"))
     assert r.code == 0, r.stderr
     assert "same person" in r.stdout
@@ -67,6 +68,7 @@ def test_explain_scores_a_pair_blocking_never_compared(
     finally:
         con.close()
     assert cli("resolve", "--quiet", env=governed.env("admin")).code == 0
+    governed.link_everyone()
     r = cli("explain", "crm:1", "registry:1", env=governed.env("analyst"))
     assert r.code == 0, r.stderr
     assert "not compared" in r.stdout
@@ -78,6 +80,7 @@ def test_judge_then_resolve_splits_and_export_lists_entities(
 ) -> None:
     load_couple(store)
     assert cli("resolve", "--quiet", env=governed.env("admin")).code == 0
+    governed.link_everyone()
     r = cli("export", "entities", env=governed.env("analyst"))
     assert r.code == 0, r.stderr
     before = list(csv.DictReader(io.StringIO(r.stdout)))
@@ -86,18 +89,17 @@ def test_judge_then_resolve_splits_and_export_lists_entities(
     assert world.valid_id("110101", "19850312", "041") in zhang["id_numbers"]
 
     r = cli(
-        "judge", "registry:1", "social:2", "different", "--note", "not him",
-        env=governed.env("analyst"),
-    )  # fmt: skip
+        "judge", "registry:1", "social:2", "different", env=governed.env("analyst", why="not him")
+    )
     assert r.code == 0, r.stderr
-    assert "different" in r.stdout
+    assert r.lines[-1].startswith("J-") and "social" not in r.stdout  # only the judgement id
     refused = cli("judge", "registry:1", "social:2", "same", env=governed.env("admin"))
     assert refused.code == 3
     assert cli("resolve", "--quiet", env=governed.env("admin")).code == 0
 
-    out = tmp_path / "entities.parquet"
+    out = tmp_path / "entities.parquet"  # the split-off person is beyond the scope: bulk
     r = cli("export", "entities", "--format", "parquet", "--out", str(out),
-            env=governed.env("analyst"))  # fmt: skip
+            "--bulk", governed.bulk(), env=governed.env("analyst"))  # fmt: skip
     assert r.code == 0, r.stderr
     import pyarrow.parquet as pq
 
@@ -131,6 +133,7 @@ def test_two_confirmed_id_numbers_are_never_scored_and_explain_says_why(
     finally:
         con.close()
     assert cli("resolve", "--quiet", env=governed.env("admin")).code == 0
+    governed.link_everyone()
     r = cli("explain", "registry:1", "registry:2", env=governed.env("analyst"))
     assert r.code == 0, r.stderr
     assert "different entities" in r.stdout

@@ -68,6 +68,10 @@ def test_admin_ingests_a_folder_and_sees_counts(
     assert "bad-date" not in r.stdout and "Li [Na]" not in r.stdout  # admin sees no values
 
     r = cli("export", "quarantine", "guests", env=governed.env("analyst"))
+    assert r.code == 3 and "bulk basis" in r.stderr  # rejected rows belong to no case
+    r = cli(
+        "export", "quarantine", "guests", "--bulk", governed.bulk(), env=governed.env("analyst")
+    )
     assert r.code == 0, r.stderr
     assert "bad date in dob: bad-date" in r.stdout
     assert '""name"":""Li [Na]""' in r.stdout  # raw row as delivered, CSV-quoted
@@ -97,7 +101,7 @@ def test_export_mentions_csv_parquet_and_ftm(governed: Governed, cli: Cli, tmp_p
     assert (
         cli("ingest", str(folder), "--mapping", str(mapping), env=governed.env("admin")).code == 0
     )
-    analyst = governed.env("analyst")
+    analyst = {**governed.env("analyst"), "DOCKET_BULK": governed.bulk()}
 
     out = tmp_path / "m.csv"
     r = cli("export", "mentions", "--format", "csv", "--out", str(out), env=analyst)

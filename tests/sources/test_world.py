@@ -52,7 +52,8 @@ def test_world_ingests_completely_and_export_matches_truth(
     assert loaded == {s: (n, n, 0) for s, n in rows.items()}
 
     out = tmp_path / "mentions.csv"
-    r = cli("export", "mentions", "--out", str(out), env=governed.env("analyst"))
+    r = cli("export", "mentions", "--out", str(out), "--bulk", governed.bulk(),
+            env=governed.env("analyst"))  # fmt: skip
     assert r.code == 0, r.stderr
     with out.open(encoding="utf-8") as f:
         exported = Counter((row["source"], row["record_key"]) for row in csv.DictReader(f))

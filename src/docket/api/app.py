@@ -4,6 +4,7 @@ operation under /api/v1, and one error shape for every error."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -36,18 +37,35 @@ class Token(BaseModel):
     expires_at: datetime
 
 
+def _anchoring(docket: Docket, every: float, stop: threading.Event) -> None:
+    """Anchor the trail's head every `every` seconds until `stop` (failures are logged:
+    `verify` names a trail that no longer matches its anchors)."""
+    while not stop.wait(every):
+        try:
+            docket.anchor()
+        except DocketError as exc:
+            log.error("audit anchor refused: %s", exc)
+
+
 def _error(status: int, code: str, message: str, hint: str = "") -> JSONResponse:
     return JSONResponse(
         {"error": {"code": code, "message": message, "hint": hint}}, status_code=status
     )
 
 
-def create_app(docket: Docket) -> FastAPI:
-    """The service's app over an open store (the app owns it from now on)."""
+def create_app(docket: Docket, *, anchor_every: float = 0) -> FastAPI:
+    """The service's app over an open store (the app owns it from now on). With
+    `anchor_every` seconds, the audit trail's head is anchored that often when it moved."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        if anchor_every > 0:
+            threading.Thread(
+                target=_anchoring, args=(docket, anchor_every, stop), daemon=True
+            ).start()
         yield
+        stop.set()
         docket.close()
 
     app = FastAPI(

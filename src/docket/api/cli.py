@@ -13,6 +13,12 @@ from docket import settings
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1)] = 8000,
+    anchor_every: Annotated[
+        int,
+        typer.Option(
+            "--anchor-every", help="Seconds between anchors of the audit trail (0: off).", min=0
+        ),
+    ] = 60,
 ) -> None:
     """Serve the store over HTTP (FastAPI): POST /api/v1/token, then every operation.
 
@@ -24,13 +30,15 @@ def serve(
     from docket.api import create_app
     from docket.session import Docket
 
-    docket = Docket(settings.home(), db=settings.db_path())
+    docket = Docket(settings.home(), db=settings.db_path(), anchor=settings.env("ANCHOR"))
     typer.echo(
         f"serving {docket.db_path} on http://{host}:{port} "
         f"(API under /api/v1; clients set DOCKET_URL=http://{host}:{port})",
         err=True,
     )
-    uvicorn.run(create_app(docket), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(docket, anchor_every=anchor_every), host=host, port=port, log_level="warning"
+    )
 
 
 def register(app: typer.Typer) -> None:

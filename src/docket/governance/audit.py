@@ -7,9 +7,10 @@ the rows in storage order and names the first one that was edited, deleted,
 inserted or moved; `audit_head` remembers the newest (seq, hash) so that removing
 the last rows is noticed as well.
 
-A hand-made forgery that recomputes every later hash is not detectable from the
-database alone; copy `audit_head` (or `docket audit verify` output) elsewhere
-to anchor it. Appends are serialised within a process (the service's threads).
+A hand-made forgery that recomputes every later hash, or a trail cut short with its head
+fixed, is not detectable from the database alone: anchors.py keeps signed heads outside
+it, and `verify_anchored` checks the trail against them. An empty trail on a store that
+has users is broken too. Appends are serialised within a process (the service's threads).
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ import json
 import socket
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
 
 from docket.errors import StoreError
+from docket.governance import anchors
+from docket.governance.anchors import Anchor
 from docket.governance.roles import Principal
 
 GENESIS = "0" * 64
@@ -85,6 +88,9 @@ class AuditRow:
     detail: str | None
     prev_hash: str
     hash: str
+    # Not stored: a `started` row that no completion row follows, so it counts as a full
+    # disclosure (set by `show` and `consultations_of`).
+    incomplete: bool = False
 
     def canonical(self) -> str:
         """The canonical JSON the hash covers (everything but the hash itself)."""
@@ -236,6 +242,7 @@ class Verdict:
     rows: int
     bad_seq: int | None = None
     problem: str | None = None
+    anchored: int | None = None  # the newest anchored row the trail was checked against
 
 
 def verify(con: duckdb.DuckDBPyConnection) -> Verdict:
@@ -284,6 +291,12 @@ def verify(con: duckdb.DuckDBPyConnection) -> Verdict:
     finally:
         cur.close()
     last = expected_seq - 1
+    if not rows and _has_users(con):
+        return Verdict(
+            False, 0, 1,
+            "the trail is empty, but the store has users (each was added with a trail row): "
+            "the trail was emptied",
+        )  # fmt: skip
     if not head:
         if rows:
             return Verdict(False, len(rows), last, "the trail's head record is missing")
@@ -312,16 +325,39 @@ def verify(con: duckdb.DuckDBPyConnection) -> Verdict:
     return Verdict(True, len(rows))
 
 
-def verify_and_record(
-    con: duckdb.DuckDBPyConnection, *, principal: Principal | None, client: str | None
-) -> Verdict:
-    """Verify the chain, then record the check and its outcome (the check comes first: the
-    row it appends cannot hide what it found)."""
+def _has_users(con: duckdb.DuckDBPyConnection) -> bool:
+    cur = con.cursor()
+    try:
+        return bool(cur.execute("SELECT count(*) FROM users").fetchall()[0][0])
+    finally:
+        cur.close()
+
+
+def verify_anchored(con: duckdb.DuckDBPyConnection, anchored: list[Anchor]) -> Verdict:
+    """`verify`, then the trail against the anchors kept outside the database."""
     verdict = verify(con)
+    if not verdict.ok or not anchored:
+        return verdict
+    broken = anchors.check(con, anchored)
+    if broken is not None:
+        return Verdict(False, verdict.rows, broken[0], broken[1])
+    return Verdict(True, verdict.rows, anchored=max(a.seq for a in anchored))
+
+
+def verify_and_record(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    principal: Principal | None,
+    client: str | None,
+    anchored: list[Anchor] | None = None,
+) -> Verdict:
+    """Verify the chain (and its anchors), then record the check and its outcome (the check
+    comes first: the row it appends cannot hide what it found)."""
+    verdict = verify_anchored(con, anchored or [])
     record(
         con, action="audit.verify", outcome="ok" if verdict.ok else "failed",
         principal=principal, result_count=verdict.rows, detail=verdict.problem, client=client,
-        params={"bad_seq": verdict.bad_seq} if verdict.bad_seq else None,
+        params={"bad_seq": verdict.bad_seq, "anchored": verdict.anchored},
     )  # fmt: skip
     return verdict
 
@@ -350,16 +386,46 @@ def show(
         args.append(since)
     where = ("WHERE " + " AND ".join(conds)) if conds else ""
     newest = _rows(con, where, args, order="seq DESC", limit=limit)
-    return newest[::-1]
+    return _mark(con, newest[::-1])
+
+
+def _completed(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """Seqs of `started` rows that a completion row (ok, refused, failed) follows."""
+    cur = con.cursor()
+    try:
+        rows = cur.execute(
+            "SELECT DISTINCT json_extract(params, '$.started')::BIGINT FROM audit_log "
+            "WHERE outcome <> 'started' AND json_extract(params, '$.started') IS NOT NULL"
+        ).fetchall()
+    finally:
+        cur.close()
+    return {int(r[0]) for r in rows}
+
+
+def _mark(con: duckdb.DuckDBPyConnection, rows: list[AuditRow]) -> list[AuditRow]:
+    """Flag `started` rows without a completion as incomplete (full disclosures)."""
+    if not any(r.outcome == "started" for r in rows):
+        return rows
+    done = _completed(con)
+    return [
+        replace(r, incomplete=True) if r.outcome == "started" and r.seq not in done else r
+        for r in rows
+    ]
 
 
 def consultations_of(
-    con: duckdb.DuckDBPyConnection, ids: Sequence[str], *, bulk_since: datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    ids: Sequence[str],
+    *,
+    bulk_since: datetime | None = None,
+    besides: int | None = None,
 ) -> list[AuditRow]:
-    """Every audit row whose objects include one of `ids`, oldest first.
+    """Every read or change naming one of `ids`, oldest first: its completion row, or its
+    `started` row when it never completed (a read cut off counts as a full disclosure).
 
-    With `bulk_since`, also every successful bulk disclosure (an export naming no
-    objects, i.e. all of them) from that time on.
+    With `bulk_since`, also every bulk disclosure (an export naming no objects: any of
+    them) from that time on, completed or cut off. `besides`: the asking operation's own
+    `started` row, left out.
     """
     if not ids:
         return []
@@ -367,7 +433,9 @@ def consultations_of(
     args: list[Any] = [list(ids)]
     if bulk_since is not None:
         where += (
-            " OR (category = 'disclosure' AND objects = '[]' AND outcome = 'ok' AND logged_at >= ?)"
+            " OR (category = 'disclosure' AND objects = '[]' AND outcome IN ('ok', 'started') "
+            "AND logged_at >= ?)"
         )
         args.append(bulk_since)
-    return _rows(con, where, args, order="seq")
+    rows = _mark(con, _rows(con, where, args, order="seq"))
+    return [r for r in rows if (r.outcome != "started" or r.incomplete) and r.seq != besides]

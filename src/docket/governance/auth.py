@@ -5,8 +5,15 @@ bearer token valid for TOKEN_MINUTES; only the token's SHA-256 is stored. Every
 authorised call presents the token again (`principal_for_token`), so a revoked token, a
 disabled account or an expired session stops working at once. There is no ambient
 identity here: environment variables, the token cache and password prompts belong to the
-command line (docket/cli_session.py). After MAX_FAILURES consecutive wrong passwords an
-account is locked for LOCK_MINUTES. Every failure is audited.
+command line (docket/cli_session.py).
+
+Failed logins throttle the client that makes them, not the account: after
+MAX_FAILURES failures for one account from one client (or CLIENT_FAILURES for any
+accounts) within THROTTLE_WINDOW, that client waits, twice as long after each further
+failure; the account keeps working for everyone else, so nobody can lock an admin out
+by guessing. Passwords are at least MIN_PASSWORD characters and must not be guessable
+(zxcvbn's estimate, with its lists of common passwords, names and words, offline).
+Every failure is audited.
 """
 
 from __future__ import annotations
@@ -26,10 +33,13 @@ from docket.governance import audit
 from docket.governance.roles import Principal
 
 MAX_FAILURES = 5
-LOCK_MINUTES = 15
+CLIENT_FAILURES = 20
+THROTTLE_WINDOW = timedelta(minutes=15)
+FIRST_WAIT = timedelta(seconds=30)
 TOKEN_MINUTES = 60
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
 MAX_PASSWORD = 256
+MIN_STRENGTH = 3  # zxcvbn score, 0-4
 
 # argon2id with the library's defaults. Tests swap in a cheap hasher (tests/conftest.py).
 HASHER = PasswordHasher()
@@ -40,15 +50,32 @@ def hasher() -> PasswordHasher:
     return HASHER
 
 
-def hash_password(password: str) -> str:
-    """The argon2id hash of a password that meets the length rule."""
+def check_password(password: str, *, user: str = "") -> None:
+    """Refuse a password that is too short, too long, has control characters, or is easy
+    to guess (common passwords, repeats, sequences, words, the user's own name)."""
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InputError(
             "password",
             f"must be {MIN_PASSWORD}–{MAX_PASSWORD} characters long (got {len(password)})",
+            hint="a passphrase of a few unrelated words is long and easy to remember",
         )
     if any(ord(c) < 32 or ord(c) == 127 for c in password):
         raise InputError("password", "contains a control character")
+    from zxcvbn import zxcvbn
+
+    verdict = zxcvbn(password, user_inputs=[user, "docket"])
+    if verdict["score"] < MIN_STRENGTH:
+        warning = verdict["feedback"].get("warning") or "it is easy to guess"
+        raise InputError(
+            "password",
+            f"is too easy to guess: {warning.rstrip('.')}",
+            hint="a passphrase of a few unrelated words is long and easy to remember",
+        )
+
+
+def hash_password(password: str, *, user: str = "") -> str:
+    """The argon2id hash of a password that meets the rules (`check_password`)."""
+    check_password(password, user=user)
     return hasher().hash(password)
 
 
@@ -76,50 +103,73 @@ def _equal_time(password: str) -> None:
         h.verify(_dummy_hash((h.time_cost, h.memory_cost, h.parallelism)), password)
 
 
+def _wait_until(
+    cur: duckdb.DuckDBPyConnection, name: str, client: str, now: datetime
+) -> datetime | None:
+    """Until when `client` must wait before trying `name` again, or None."""
+    since = now - THROTTLE_WINDOW
+    account, last_a = cur.execute(
+        'SELECT count(*), max("at") FROM login_failures '
+        'WHERE user_name = ? AND client = ? AND "at" > ?',
+        [name, client, since],
+    ).fetchall()[0]
+    anyone, last_c = cur.execute(
+        'SELECT count(*), max("at") FROM login_failures WHERE client = ? AND "at" > ?',
+        [client, since],
+    ).fetchall()[0]
+    until = None
+    for n, last, limit in ((account, last_a, MAX_FAILURES), (anyone, last_c, CLIENT_FAILURES)):
+        if n >= limit:
+            wait = min(FIRST_WAIT * 2 ** (n - limit), THROTTLE_WINDOW)
+            if last + wait > now and (until is None or last + wait > until):
+                until = last + wait
+    return until
+
+
 def authenticate(
     con: duckdb.DuckDBPyConnection, name: str | None, password: str, *, client: str | None = None
 ) -> Principal:
-    """Check a user's password; count failures and lock the account after MAX_FAILURES."""
+    """Check a user's password; throttle the client after repeated failures (audited)."""
+    where = client or audit.local_client()
     if not name:
         _refuse(con, None, "no user name given", client)
         raise NotAuthenticated("no user name given")
+    name = name[:200]
+    now = _now()
     cur = con.cursor()
     try:
+        until = _wait_until(cur, name, where, now)
+        if until is not None:
+            _refuse(con, name, "throttled after repeated failures", client)
+            raise NotAuthenticated(
+                f"too many failed logins for {name!r} from {where}: wait until "
+                f"{until.astimezone(UTC):%H:%M:%S} UTC"
+            )
         found = cur.execute(
-            "SELECT role, password_hash, disabled, failed_logins, locked_until FROM users "
-            "WHERE name = ?",
-            [name[:200]],
+            "SELECT role, password_hash, disabled, pending FROM users WHERE name = ?", [name]
         ).fetchall()
         if not found:
             _equal_time(password)
-            _refuse(con, name[:200], "unknown user", client)
+            cur.execute("INSERT INTO login_failures VALUES (?, ?, ?)", [name, where, now])
+            _refuse(con, name, "unknown user", client)
             raise NotAuthenticated("unknown user or wrong password")
-        role, stored, disabled, failures, locked_until = found[0]
-        if disabled:
-            _refuse(con, name, "account disabled", client)
-            raise NotAuthenticated(f"account {name!r} is disabled; ask an admin")
-        now = _now()
-        if locked_until is not None and locked_until > now:
-            _refuse(con, name, "account locked", client)
-            raise NotAuthenticated(
-                f"account {name!r} is locked after {MAX_FAILURES} failed logins until "
-                f"{locked_until.astimezone(UTC):%Y-%m-%d %H:%M} UTC; wait or ask an admin"
-            )
+        role, stored, disabled, pending = found[0]
         try:
             hasher().verify(stored, password)
         except (VerificationError, InvalidHashError):
-            failures += 1
-            lock = now + timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
-            cur.execute(
-                "UPDATE users SET failed_logins = ?, locked_until = ? WHERE name = ?",
-                [0 if lock else failures, lock, name],
-            )
-            _refuse(con, name, "wrong password" + (" — account locked" if lock else ""), client)
+            cur.execute("INSERT INTO login_failures VALUES (?, ?, ?)", [name, where, now])
+            _refuse(con, name, "wrong password", client)
             raise NotAuthenticated("unknown user or wrong password") from None
-        if failures or locked_until is not None:
-            cur.execute(
-                "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE name = ?", [name]
+        if disabled:
+            _refuse(con, name, "account disabled", client)
+            raise NotAuthenticated(f"account {name!r} is disabled; ask an admin")
+        if pending:
+            _refuse(con, name, "grant awaiting a second admin", client)
+            raise NotAuthenticated(
+                f"account {name!r} ({role}) awaits approval by a second admin "
+                f"(`docket user approve {name}`)"
             )
+        cur.execute("DELETE FROM login_failures WHERE user_name = ? AND client = ?", [name, where])
         return Principal(name, role)
     finally:
         cur.close()

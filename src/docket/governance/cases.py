@@ -167,6 +167,8 @@ def review(op: Operation, case_id: str) -> Case:
     case = get(con, inputs.case_id(case_id, "ID"))
     if who.role != SUPERVISOR:
         raise Forbidden("only a supervisor can review a case")
+    if case.opened_by == who.user:
+        raise Forbidden(f"you opened {case.case_id}; another supervisor must review it")
     if case.status != "open":
         raise Forbidden(f"case {case.case_id} is {case.status}; only open cases are reviewed")
     cur = con.cursor()
@@ -195,6 +197,10 @@ def add_member(op: Operation, case_id: str, user: str) -> None:
     case = get(con, inputs.case_id(case_id, "ID"))
     user = inputs.user_name(user, "USER")
     _require_member_or_supervisor(con, who, case)
+    if user == who.user:
+        raise Forbidden(
+            f"you cannot add yourself to {case.case_id}: a member or another supervisor does"
+        )
     if case.status == "closed":
         raise Forbidden(f"case {case.case_id} is closed")
     found = users.role_of(con, user)

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from docket import cli_session, settings
 from docket.errors import Forbidden, InputError
-from docket.governance import inputs, users
+from docket.governance import audit, inputs, users
 from docket.governance.roles import ADMIN, ROLES
 
 _out = Console(highlight=False, soft_wrap=True)
@@ -67,8 +67,22 @@ def user_add(
                 typer.echo(f"user {name} added with role {role}")
                 return
     with cli_session.session() as s:
-        s.users.add(name, role, _password(password_env))
+        pending = s.users.add(name, role, _password(password_env))
+    if pending:
+        typer.echo(
+            f"user {name} added with role {role}: awaiting approval by a second admin "
+            f"(`docket user approve {name}`)"
+        )
+        return
     typer.echo(f"user {name} added with role {role}")
+
+
+@user_app.command("approve")
+def user_approve(name: Annotated[str, typer.Argument(help="User whose role to confirm.")]) -> None:
+    """Confirm an admin or supervisor grant made by another admin (four eyes)."""
+    with cli_session.session() as s:
+        s.users.approve(name)
+    typer.echo(f"user {name} approved")
 
 
 @user_app.command("disable")
@@ -90,7 +104,7 @@ def user_enable(name: Annotated[str, typer.Argument(help="User to enable.")]) ->
 def _status(u: users.User) -> str:
     if u.disabled:
         return "disabled"
-    return f"locked until {u.locked_until:%H:%M} UTC" if u.locked_until else "active"
+    return "awaiting a second admin" if u.pending else "active"
 
 
 @user_app.command("list")
@@ -147,10 +161,20 @@ def audit_verify() -> None:
         with cli_session.session() as s:
             verdict = s.audit.verify()
     if verdict.ok:
-        typer.echo(f"audit trail intact: {verdict.rows} rows verified")
+        against = f", against its anchor of row {verdict.anchored}" if verdict.anchored else ""
+        typer.echo(f"audit trail intact: {verdict.rows} rows verified{against}")
         return
     typer.echo(f"audit trail BROKEN at row {verdict.bad_seq}: {verdict.problem}")
     raise typer.Exit(1)
+
+
+@audit_app.command("anchor")
+def audit_anchor() -> None:
+    """Append the trail's signed head to the anchor sink outside the database (DOCKET_ANCHOR:
+    a file, `syslog` or an https URL; default $DOCKET_HOME/audit-anchors.jsonl)."""
+    with cli_session.session() as s:
+        found = s.audit.anchor()
+    typer.echo(f"anchored row {found.seq} ({found.hash[:16]}…)" if found else "nothing to anchor")
 
 
 @audit_app.command("show")
@@ -178,6 +202,7 @@ def audit_show(
                 "category": r.category, "objects": json.loads(r.objects),
                 "params": json.loads(r.params), "result_count": r.result_count,
                 "client": r.client, "outcome": r.outcome, "detail": r.detail,
+                "incomplete": r.incomplete,
             }, ensure_ascii=False))  # fmt: skip
         return
     table(
@@ -186,11 +211,17 @@ def audit_show(
             [
                 r.seq, f"{r.at:%Y-%m-%d %H:%M:%S}", r.user, r.role, r.action, r.case,
                 r.justification, ", ".join(json.loads(r.objects))[:60], r.result_count,
-                r.outcome + (f": {r.detail[:80]}" if r.detail else ""),
+                _outcome(r),
             ]
             for r in rows
         ],
     )  # fmt: skip
+
+
+def _outcome(r: audit.AuditRow) -> str:
+    if r.incomplete:
+        return "started, never completed (counted as a full disclosure)"
+    return r.outcome + (f": {r.detail[:80]}" if r.detail else "")
 
 
 def purge(
@@ -208,6 +239,24 @@ def purge(
     typer.echo(f"entities no longer supported: {rep.entities_unsupported}")
     if rep.reresolved:
         typer.echo("re-resolved the remaining mentions")
+    if rep.compacted and rep.file_bytes:
+        before, after = rep.file_bytes
+        typer.echo(f"store file rewritten without the removed rows: {before:,} → {after:,} bytes")
+
+
+@report_app.command("grants")
+def report_grants() -> None:
+    """Every role grant: who has which role, granted and approved by whom (auditors)."""
+    with cli_session.session() as s:
+        found = s.audit.grants()
+    table(
+        ["user", "role", "granted (UTC)", "granted by", "approved by", "status"],
+        [
+            [u.name, u.role, f"{u.created_at:%Y-%m-%d %H:%M}", u.created_by or "(first user)",
+             u.approved_by or "-", _status(u)]
+            for u in found
+        ],
+    )  # fmt: skip
 
 
 @report_app.command("subject")

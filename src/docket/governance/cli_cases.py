@@ -99,6 +99,33 @@ def case_hold(
     typer.echo(f"legal hold on {case_id} {'released' if release else 'placed'}")
 
 
+@case_app.command("bulk-request")
+def case_bulk_request(
+    case_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why the case needs it.")],
+    cap: Annotated[int, typer.Option("--cap", help="At most this many rows per read.")] = 100_000,
+) -> None:
+    """Ask to read beyond the case's scope (everything, or more than its cap); prints the
+    basis id last. Another supervisor approves it; it expires after 7 days."""
+    with cli_session.session() as s:
+        basis = s.cases.bulk_request(case_id, reason, cap)
+    typer.echo(f"bulk basis {basis} requested for {case_id}: a supervisor other than you approves")
+    typer.echo(basis)
+
+
+@case_app.command("bulk-approve")
+def case_bulk_approve(
+    basis_id: Annotated[str, typer.Argument(help="Bulk basis (B-0001).")],
+) -> None:
+    """Approve a bulk basis (a supervisor other than the one who asked)."""
+    with cli_session.session() as s:
+        b = s.cases.bulk_approve(basis_id)
+    typer.echo(
+        f"{b.basis_id} approved for {b.case_id}: up to {b.cap:,} rows per read, "
+        f"until {b.expires_at:%Y-%m-%d %H:%M} UTC (`--bulk {b.basis_id}`)"
+    )
+
+
 @case_app.command("list")
 def case_list() -> None:
     """Cases you can see (your own; supervisors and auditors: all)."""
@@ -128,6 +155,15 @@ def case_show(case_id: IdArg) -> None:
                + ("; under legal hold" if case.held else ""))  # fmt: skip
     table(["member", "role"], [[m.user, m.role] for m in detail.members])
     table(["entity", "as"], [[x.entity_id, x.category] for x in detail.subjects])
+    if detail.bulk_bases:
+        table(
+            ["bulk basis", "reason", "cap", "asked by", "approved by", "expires (UTC)"],
+            [
+                [b.basis_id, b.reason, b.cap, b.requested_by, b.approved_by or "-",
+                 f"{b.expires_at:%Y-%m-%d %H:%M}"]
+                for b in detail.bulk_bases
+            ],
+        )  # fmt: skip
 
 
 @watchlist_app.command("add")

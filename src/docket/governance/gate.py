@@ -41,7 +41,7 @@ from typing import Any
 import duckdb
 
 from docket.errors import AccessError, DocketError, Forbidden, InputError
-from docket.governance import audit, auth, cases, inputs
+from docket.governance import audit, auth, cases, inputs, scope
 from docket.governance.handles import (
     OPERATION_PATHS,
     READ_PATHS,
@@ -73,6 +73,28 @@ def _clip(value: str | None) -> str | None:
     return None if value is None else value[:200]
 
 
+def _finish(
+    con: duckdb.DuckDBPyConnection,
+    row: dict[str, Any],
+    started: int,
+    result_count: int | None,
+    exc: BaseException | None,
+) -> None:
+    """The completion row of a started read or operation: ok, refused or failed."""
+    params = {**(row.get("params") or {}), "started": started}
+    if exc is None:
+        audit.record(con, outcome="ok", result_count=result_count, **{**row, "params": params})
+        return
+    outcome = "refused" if isinstance(exc, AccessError | InputError) else "failed"
+    audit.record(
+        con,
+        outcome=outcome,
+        detail=f"{type(exc).__name__}: {exc}"[:500],
+        result_count=result_count,
+        **{**row, "params": params},
+    )
+
+
 @contextmanager
 def person_data(
     con: duckdb.DuckDBPyConnection,
@@ -84,18 +106,26 @@ def person_data(
     params: Mapping[str, Any] | None = None,
     client: str | None = None,
     category: str | None = None,
+    bulk: str | None = None,
     token: str | None,
 ) -> Iterator[PersonData]:
-    """Authorise one read of person data for the holder of the session `token` and audit
-    it. Raises AccessError or InputError. `client` is the caller's address (default
-    `local:<hostname>`); the service passes its request's."""
+    """Authorise one read of person data for the holder of the session `token`, and audit
+    it before anything is handed out. Raises AccessError or InputError.
+
+    A `started` row is committed once the read is authorised and before the handle exists;
+    the completion row (ok, refused or failed, with the count) follows the block. A read
+    killed in between leaves its `started` row, which counts as a full disclosure. What
+    the read discloses (entity ids in `pd.objects`) joins the case's scope. `bulk` names an
+    approved bulk basis of the case for a read beyond its scope. `client` is the caller's
+    address (default `local:<hostname>`); the service passes its request's.
+    """
     cat = category or audit.category_of(action)
     row: dict[str, Any] = {
         "action": action,
         "case": _clip(case),
         "why": _clip(why),
         "objects": list(objects),
-        "params": params,
+        "params": {**(params or {}), **({"bulk": bulk[:20]} if bulk else {})},
         "client": client,
         "category": cat,
     }
@@ -116,29 +146,27 @@ def person_data(
             raise Forbidden("reading person data needs a justification (--why TEXT, or DOCKET_WHY)")
         why = inputs.text("--why", why)
         cases.require_readable(con, case, who)
+        basis = scope.usable_basis(con, bulk, case) if bulk else None
     except DocketError as exc:
         _refused(con, exc, **row)
         raise
     assert who is not None and case is not None and why is not None
-    handle = PersonData(con, who=who, case=case, why=why, action=action, objects=objects)
     row.update(case=case, why=why)
+    started = audit.record(con, outcome="started", **row)
+    handle = PersonData(con, who=who, case=case, why=why, action=action, objects=objects)
+    handle.started_seq, handle.bulk = started, basis
+    failure: BaseException | None = None
     try:
         yield handle
     except BaseException as exc:
+        failure = exc
+        raise
+    finally:
         handle._close()
         row["objects"] = handle.objects
-        outcome = "refused" if isinstance(exc, AccessError) else "failed"
-        audit.record(
-            con,
-            outcome=outcome,
-            detail=f"{type(exc).__name__}: {exc}"[:500],
-            result_count=handle.result_count,
-            **row,
-        )
-        raise
-    handle._close()
-    row["objects"] = handle.objects
-    audit.record(con, outcome="ok", result_count=handle.result_count, **row)
+        if basis is None:
+            scope.encounter(con, case, handle.objects, action=action, seq=started, user=who.user)
+        _finish(con, row, started, handle.result_count, failure)
 
 
 @contextmanager
@@ -154,13 +182,16 @@ def operation(
     client: str | None = None,
     category: str | None = None,
     check_case: bool = True,
+    why_required: bool = False,
     token: str | None,
 ) -> Iterator[Operation]:
     """Authorise an operation for one of `roles` by the holder of the session `token`, and
-    audit it (also when refused or failed).
+    audit it: refused, or `started` before the block and completed (ok, refused, failed)
+    after it, so that an operation killed half-way leaves its `started` row.
 
     With `case`, the caller must be a member of that open case (unless
-    `check_case=False`, for case administration, where the case is only recorded).
+    `check_case=False`, for case administration, where the case is only recorded);
+    `why_required`: the operation needs a justification.
     Set `op.result_count` (and add to `op.objects` / `op.params`) inside the block.
     """
     row: dict[str, Any] = {
@@ -189,29 +220,25 @@ def operation(
             row["case"] = case
             if check_case:
                 cases.require_readable(con, case, who)
-        if why is not None:
-            why = inputs.optional_text("--why", why)
-            row["why"] = why
+        if why_required:
+            row["why"] = inputs.text("--why", why)
+        elif why is not None:
+            row["why"] = inputs.optional_text("--why", why)
     except DocketError as exc:
         _refused(con, exc, **row)
         raise
+    started = audit.record(con, outcome="started", **row)
     op = Operation(con.cursor(), action, who, objects, token=token, client=client)
     op.params.update(row["params"])
     op.case = row["case"]
+    op.started_seq = started
+    failure: BaseException | None = None
     try:
         yield op
     except BaseException as exc:
-        op._close()
-        outcome = "refused" if isinstance(exc, (AccessError, InputError)) else "failed"
-        row.update(objects=op.objects, params=op.params, case=op.case)
-        audit.record(
-            con,
-            outcome=outcome,
-            detail=f"{type(exc).__name__}: {exc}"[:500],
-            result_count=op.result_count,
-            **row,
-        )
+        failure = exc
         raise
-    op._close()
-    row.update(objects=op.objects, params=op.params, case=op.case)
-    audit.record(con, outcome="ok", result_count=op.result_count, **row)
+    finally:
+        op._close()
+        row.update(objects=op.objects, params=op.params, case=op.case)
+        _finish(con, row, started, op.result_count, failure)

@@ -16,6 +16,7 @@ import duckdb
 
 from docket.errors import Forbidden
 from docket.governance.roles import Principal
+from docket.governance.scope import SCOPE_CAP, BulkBasis, current_scope
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -47,6 +48,46 @@ class PersonData:
         self.action = action
         self.objects: list[str] = list(objects)
         self.result_count: int | None = None
+        self.started_seq: int = 0  # the read's `started` audit row
+        self.bulk: BulkBasis | None = None  # set when the read goes beyond the case's scope
+        self._scope: list[str] | None = None
+
+    def scope(self) -> list[str]:
+        """Current ids of the entities in the case's scope (subjects and encountered)."""
+        if not self._live:
+            raise Forbidden("this person-data handle has expired: open a new `person_data` block")
+        if self._scope is None:
+            self._scope = current_scope(self._con, self.case)
+        return self._scope
+
+    def listing(self) -> tuple[list[str] | None, int | None]:
+        """What a read that lists entities may return: (the scope's entity ids, no cap), or,
+        under a bulk basis, (None: any entity, its cap). A scope larger than SCOPE_CAP needs
+        a bulk basis too."""
+        if self.bulk is not None:
+            return None, self.bulk.cap
+        ids = self.scope()
+        if len(ids) > SCOPE_CAP:
+            raise Forbidden(
+                f"the scope of case {self.case} holds {len(ids):,} entities, more than "
+                f"{SCOPE_CAP:,} for one read: ask for a bulk basis (`docket case bulk-request`) "
+                "that another supervisor approves"
+            )
+        return ids, None
+
+    def require_in_scope(self, entity_id: str) -> str:
+        """The current id of `entity_id` when it is in the case's scope; Forbidden otherwise
+        (also for an unknown id: the answer must not tell which ids exist)."""
+        from docket.store.entities import current_id
+
+        now = current_id(self.query, entity_id)
+        if now is None or now not in self.scope():
+            raise Forbidden(
+                f"{entity_id} is not in the scope of case {self.case}: link it to the case "
+                "(`docket case link`), or reach it from a subject or through a search under "
+                "the case"
+            )
+        return now
 
     @property
     def live(self) -> bool:
@@ -109,6 +150,7 @@ class Operation:
         self.case: str | None = None  # the case the audit row names; may be set in the block
         self.token = token
         self.client = client
+        self.started_seq: int = 0  # the operation's `started` audit row
 
     @property
     def live(self) -> bool:
@@ -120,6 +162,12 @@ class Operation:
         if self._con is None:
             raise Forbidden("this operation has ended: open a new `operation` block")
         return self._con
+
+    def scope(self) -> list[str]:
+        """Current ids of the entities in the scope of the operation's case."""
+        if self.case is None:
+            raise Forbidden(f"{self.action} names no case, so it has no scope")
+        return current_scope(self.con, self.case)
 
     def _close(self) -> None:
         if self._con is not None:

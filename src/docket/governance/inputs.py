@@ -21,6 +21,7 @@ MAX_SHORT = 120  # names, identifiers
 _USER_NAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 _CASE_ID = re.compile(r"^C-[0-9]{4,9}$")
 _ENTRY_ID = re.compile(r"^W-[0-9]{4,9}$")
+_BULK_ID = re.compile(r"^B-[0-9]{4,9}$")
 # Entity ids are short hashes, possibly prefixed ('E-3f9a…', 'P:abc'); no quotes, spaces or ';'.
 _ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:_.\-]{0,79}$")
 # Control, format, surrogate, private-use, unassigned code points; line and paragraph separators.
@@ -82,6 +83,11 @@ def case_id(value: str | None, parameter: str = "case") -> str:
 def entry_id(value: str | None, parameter: str = "entry") -> str:
     """A watchlist entry id such as W-0001."""
     return _match(parameter, value, _ENTRY_ID, "a watchlist entry id like W-0001")
+
+
+def bulk_id(value: str | None, parameter: str = "bulk") -> str:
+    """A bulk basis id such as B-0001."""
+    return _match(parameter, value, _BULK_ID, "a bulk basis id like B-0001")
 
 
 def entity_id(value: str | None, parameter: str = "entity") -> str:

@@ -40,6 +40,15 @@ WhyOption = Annotated[
         help="Justification, kept in the audit trail.",
     ),
 ]
+BulkOption = Annotated[
+    str | None,
+    typer.Option(
+        "--bulk",
+        envvar="DOCKET_BULK",
+        show_envvar=True,
+        help="An approved bulk basis (B-0001) to read beyond the case's scope, up to its cap.",
+    ),
+]
 DbOption = Annotated[
     Path | None,
     typer.Option(

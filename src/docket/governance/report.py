@@ -91,5 +91,7 @@ def subject(op: Operation, entity: str) -> SubjectReport:
     finally:
         cur.close()
     first = min((s.first_loaded for s in report.sources if s.first_loaded), default=None)
-    report.consultations = audit.consultations_of(con, ids, bulk_since=first)
+    report.consultations = audit.consultations_of(
+        con, ids, bulk_since=first, besides=op.started_seq
+    )
     return report

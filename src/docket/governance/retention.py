@@ -4,12 +4,17 @@ A source file expires at loaded_at + retention_days. Purge removes its mentions,
 events, holdings, event parties and quarantined rows, the things nothing else
 refers to, and every derived row naming a removed mention or event (any table
 with a mention_id / mention_id_l / mention_id_r / event_id column: entity_mentions,
-match_evidence …). It keeps the mentions of entities linked to an open case under
-a legal hold, and the events those mentions take part in. Then it re-resolves.
+match_evidence, judgements …). It keeps the mentions of entities linked to an open case
+under a legal hold, and the events those mentions take part in. Then it re-resolves and
+forgets what named the people who are gone: case links and scope entries of removed
+entities, watchlist entries for them, and watchlist criteria whose values only the purged
+records held. The front door then rewrites the store file (Docket.compact), so that the
+deleted rows leave no bytes behind.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,10 +27,16 @@ from docket.store.entities import current_id, cursor_query
 # Tables whose rows are canonical or governance records: handled explicitly, never generically.
 _OWN = {
     "mentions", "events", "event_parties", "holdings", "things", "quarantine", "sources",
-    "judgements", "users", "sessions", "cases", "case_members", "case_subjects", "legal_holds",
-    "watchlist", "audit_log", "audit_head",
+    "users", "sessions", "cases", "case_members", "case_subjects", "case_scope", "legal_holds",
+    "watchlist", "audit_log", "audit_head", "login_failures", "bulk_bases",
 }  # fmt: skip
 _MENTION_COLUMNS = ("mention_id", "mention_id_l", "mention_id_r")
+# watchlist criterion → the mention column it matches
+_CRITERIA_COLUMNS = (
+    ("name_key", "m.name_key"), ("id_number", "m.id_number"), ("passport", "m.passport"),
+    ("phone", "m.phone"), ("email", "m.email"), ("birth_date", "m.birth_date"),
+    ("region_code", "m.region_code"),
+)  # fmt: skip
 
 
 @dataclass
@@ -35,6 +46,8 @@ class PurgeReport:
     kept_by_hold: dict[str, int] = field(default_factory=dict)  # table → rows a hold keeps
     entities_unsupported: int = 0  # entities no remaining mention supports
     reresolved: bool = False
+    compacted: bool = False  # the store file was rewritten without the deleted rows' bytes
+    file_bytes: tuple[int, int] | None = None  # its size before and after
 
     @property
     def total_removed(self) -> int:
@@ -113,6 +126,21 @@ def _stage(cur: duckdb.DuckDBPyConnection, held: list[str], now: datetime) -> No
         "CREATE OR REPLACE TEMP TABLE _gone_events AS "
         "SELECT event_id FROM _expired_events WHERE NOT held"
     )
+    # identifying values only the purged mentions held: watchlist criteria naming them go
+    values = " UNION ALL ".join(
+        f"SELECT '{c}' AS col, CAST({src} AS VARCHAR) AS val FROM mentions m "
+        f"WHERE {src} IS NOT NULL AND m.mention_id IN (SELECT mention_id FROM _gone_mentions)"
+        for c, src in _CRITERIA_COLUMNS
+    )
+    kept = " UNION ALL ".join(
+        f"SELECT '{c}', CAST({src} AS VARCHAR) FROM mentions m WHERE {src} IS NOT NULL "
+        "AND m.mention_id NOT IN (SELECT mention_id FROM _gone_mentions)"
+        for c, src in _CRITERIA_COLUMNS
+    )
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE _gone_values AS SELECT DISTINCT col, val FROM ({values}) "
+        f"EXCEPT SELECT col, val FROM ({kept}) k(col, val)"
+    )
 
 
 _GONE_MENTION = "mention_id IN (SELECT mention_id FROM _gone_mentions)"
@@ -189,6 +217,9 @@ def purge(
             "mentions": _scalar(cur, "SELECT count(*) FROM _expired_mentions WHERE held"),
             "events": _scalar(cur, "SELECT count(*) FROM _expired_events WHERE held"),
         }
+        gone_values = {(str(c), str(v)) for c, v in cur.execute(
+            "SELECT col, val FROM _gone_values"
+        ).fetchall()}  # fmt: skip
         conds = _conditions(cur, at)
         for table, (where, args) in conds.items():
             report.removed[table] = _scalar(
@@ -235,7 +266,46 @@ def purge(
         report.reresolved = True
     else:
         _drop_dangling(con)
+    report.removed.update(_forget_the_gone(con, gone_values))
     return report
+
+
+def _forget_the_gone(
+    con: duckdb.DuckDBPyConnection, gone_values: set[tuple[str, str]]
+) -> dict[str, int]:
+    """After re-resolution: case links, scope entries and watchlist entries naming entities
+    that no longer exist, and watchlist criteria naming values only purged records held."""
+    query = cursor_query(con)
+    cur = con.cursor()
+    removed: dict[str, int] = {}
+    try:
+        for table in ("case_subjects", "case_scope", "watchlist"):
+            ids = [r[0] for r in cur.execute(
+                f"SELECT DISTINCT entity_id FROM {table} WHERE entity_id IS NOT NULL"
+            ).fetchall()]  # fmt: skip
+            gone = [e for e in ids if current_id(query, e) is None]
+            removed[table] = _scalar(
+                cur,
+                f"SELECT count(*) FROM {table} WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))",
+                [gone],
+            )
+            cur.execute(
+                f"DELETE FROM {table} WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))", [gone]
+            )
+        named = [
+            entry
+            for entry, criteria in cur.execute(
+                "SELECT entry_id, criteria FROM watchlist WHERE criteria IS NOT NULL"
+            ).fetchall()
+            if any((k, str(v)) in gone_values for k, v in json.loads(criteria).items())
+        ]
+        removed["watchlist"] += len(named)
+        cur.execute(
+            "DELETE FROM watchlist WHERE entry_id IN (SELECT unnest(?::VARCHAR[]))", [named]
+        )
+    finally:
+        cur.close()
+    return removed
 
 
 def _drop_dangling(con: duckdb.DuckDBPyConnection) -> None:

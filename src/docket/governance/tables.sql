@@ -5,10 +5,20 @@ CREATE TABLE IF NOT EXISTS users (
     role           VARCHAR NOT NULL,          -- analyst | supervisor | auditor | admin
     password_hash  VARCHAR NOT NULL,          -- argon2id
     disabled       BOOLEAN NOT NULL DEFAULT false,
-    failed_logins  INTEGER NOT NULL DEFAULT 0, -- consecutive failures since the last success
-    locked_until   TIMESTAMPTZ,
+    failed_logins  INTEGER NOT NULL DEFAULT 0, -- unused since 0.2 (throttling: login_failures)
+    locked_until   TIMESTAMPTZ,               -- unused since 0.2
     created_at     TIMESTAMPTZ NOT NULL,
-    created_by     VARCHAR
+    created_by     VARCHAR,
+    pending        BOOLEAN NOT NULL DEFAULT false, -- a grant of admin/supervisor awaiting a 2nd admin
+    approved_by    VARCHAR                    -- the admin who confirmed that grant
+);
+
+-- Failed logins, per account and client: throttling slows one client down without
+-- locking the account for everyone else.
+CREATE TABLE IF NOT EXISTS login_failures (
+    user_name  VARCHAR NOT NULL,
+    client     VARCHAR NOT NULL,
+    "at"       TIMESTAMPTZ NOT NULL
 );
 
 -- Login sessions (bearer tokens); only the token's SHA-256 is stored.
@@ -52,6 +62,32 @@ CREATE TABLE IF NOT EXISTS case_subjects (
     linked_by  VARCHAR NOT NULL,
     linked_at  TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (case_id, entity_id)
+);
+
+-- What a case may read: its subjects (case_subjects) and the entities its members reached
+-- from them or through a search under the case ("encountered"), with the read that did.
+CREATE TABLE IF NOT EXISTS case_scope (
+    case_id     VARCHAR NOT NULL,
+    entity_id   VARCHAR NOT NULL,             -- as reached; follow entity_redirects for the current id
+    via_action  VARCHAR NOT NULL,             -- the read that reached it (search, graph.neighbours …)
+    via_seq     BIGINT NOT NULL,              -- that read's `started` audit row
+    by_user     VARCHAR NOT NULL,
+    "at"        TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (case_id, entity_id)
+);
+
+-- A reading beyond the case's scope (an export of everything, or of more than the cap):
+-- requested with a reason, approved by another supervisor, capped, expiring.
+CREATE TABLE IF NOT EXISTS bulk_bases (
+    basis_id      VARCHAR PRIMARY KEY,        -- 'B-0001'
+    case_id       VARCHAR NOT NULL,
+    reason        VARCHAR NOT NULL,
+    cap           BIGINT NOT NULL,            -- at most this many rows per read
+    requested_by  VARCHAR NOT NULL,
+    requested_at  TIMESTAMPTZ NOT NULL,
+    approved_by   VARCHAR,
+    approved_at   TIMESTAMPTZ,
+    expires_at    TIMESTAMPTZ NOT NULL
 );
 
 -- A legal hold keeps the data of the case's subjects from purge while the case is open.

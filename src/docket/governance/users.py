@@ -1,6 +1,10 @@
-"""User accounts: add, disable, enable, list, inside an authorised, audited operation (an
-admin's). The only exception is the very first user of a store, which must be an admin
-and is created without a login (`bootstrap`, which audits itself).
+"""User accounts: add, approve, disable, enable, list, inside an authorised, audited
+operation (an admin's). The only exception is the very first user of a store, which must
+be an admin and is created without a login (`bootstrap`, which audits itself).
+
+Granting the admin or supervisor role is a four-eyes act once the store has two active
+admins: the new account waits (`pending`, it cannot log in) until an admin other than its
+creator approves it. Every grant is listed for auditors (`grants`).
 """
 
 from __future__ import annotations
@@ -14,7 +18,10 @@ from docket.errors import Forbidden, InputError
 from docket.governance import audit, inputs
 from docket.governance.auth import hash_password
 from docket.governance.handles import Operation, operation_path
-from docket.governance.roles import ADMIN, ROLES
+from docket.governance.roles import ADMIN, ROLES, SUPERVISOR
+
+# Roles whose grant needs a second admin once there are two.
+POWERFUL = (ADMIN, SUPERVISOR)
 
 
 @dataclass(frozen=True)
@@ -22,9 +29,10 @@ class User:
     name: str
     role: str
     disabled: bool
-    locked_until: datetime | None
+    pending: bool  # a grant of a powerful role awaiting a second admin
     created_at: datetime
     created_by: str | None
+    approved_by: str | None
 
 
 def count(con: duckdb.DuckDBPyConnection) -> int:
@@ -45,26 +53,70 @@ def role_of(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, bool] | Non
     return (str(found[0][0]), bool(found[0][1])) if found else None
 
 
+def _active_admins(con: duckdb.DuckDBPyConnection) -> int:
+    cur = con.cursor()
+    try:
+        return int(
+            cur.execute(
+                "SELECT count(*) FROM users WHERE role = 'admin' AND NOT disabled AND NOT pending"
+            ).fetchall()[0][0]
+        )
+    finally:
+        cur.close()
+
+
 @operation_path("user.add")
-def add(op: Operation, name: str, role: str, password: str) -> None:
-    """Create a user. Validates name, role and password."""
-    _insert(op.con, name, role, password, by=op.user)
+def add(op: Operation, name: str, role: str, password: str) -> bool:
+    """Create a user (validating name, role and password). Returns True when the grant
+    waits for a second admin (an admin or supervisor once there are two admins)."""
+    pending = role in POWERFUL and _active_admins(op.con) >= 2
+    _insert(op.con, name, role, password, by=op.user, pending=pending)
+    return pending
+
+
+@operation_path("user.approve")
+def approve(op: Operation, name: str) -> None:
+    """Confirm a pending grant: an admin other than the one who made it."""
+    name = inputs.user_name(name, "NAME")
+    cur = op.con.cursor()
+    try:
+        found = cur.execute(
+            "SELECT role, pending, created_by FROM users WHERE name = ?", [name]
+        ).fetchall()
+        if not found:
+            raise InputError("NAME", f"no user {name!r}", hint="see `docket user list`")
+        role, pending, created_by = found[0]
+        if not pending:
+            raise Forbidden(f"{name}'s role {role} is not awaiting approval")
+        if created_by == op.user:
+            raise Forbidden(f"you granted {name} the role {role}; another admin must approve it")
+        cur.execute(
+            "UPDATE users SET pending = false, approved_by = ? WHERE name = ?", [op.user, name]
+        )
+    finally:
+        cur.close()
 
 
 def _insert(
-    con: duckdb.DuckDBPyConnection, name: str, role: str, password: str, *, by: str | None
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    role: str,
+    password: str,
+    *,
+    by: str | None,
+    pending: bool = False,
 ) -> None:
     name = inputs.user_name(name, "NAME")
     role = inputs.one_of("--role", role, ROLES)
-    digest = hash_password(password)
+    digest = hash_password(password, user=name)
     if role_of(con, name) is not None:
         raise InputError("NAME", f"user {name!r} already exists", hint="pick another name")
     cur = con.cursor()
     try:
         cur.execute(
-            "INSERT INTO users (name, role, password_hash, created_at, created_by) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [name, role, digest, datetime.now(UTC), by],
+            "INSERT INTO users (name, role, password_hash, created_at, created_by, pending) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [name, role, digest, datetime.now(UTC), by, pending],
         )
     finally:
         cur.close()
@@ -92,7 +144,8 @@ def bootstrap(con: duckdb.DuckDBPyConnection, name: str, role: str, password: st
 
 @operation_path("user.set-disabled")
 def set_disabled(op: Operation, name: str, disabled: bool) -> None:
-    """Disable (or re-enable, clearing any lockout) an account. Admins cannot disable themselves."""
+    """Disable (revoking its sessions) or re-enable an account. Admins cannot disable
+    themselves."""
     con, actor = op.con, op.principal
     name = inputs.user_name(name, "NAME")
     if role_of(con, name) is None:
@@ -101,10 +154,8 @@ def set_disabled(op: Operation, name: str, disabled: bool) -> None:
         raise Forbidden("you cannot disable your own account; ask another admin")
     cur = con.cursor()
     try:
-        cur.execute(
-            "UPDATE users SET disabled = ?, failed_logins = 0, locked_until = NULL WHERE name = ?",
-            [disabled, name],
-        )
+        cur.execute("UPDATE users SET disabled = ? WHERE name = ?", [disabled, name])
+        cur.execute("DELETE FROM login_failures WHERE user_name = ?", [name])
         if disabled:
             cur.execute(
                 "UPDATE sessions SET revoked_at = ? WHERE user_name = ? AND revoked_at IS NULL",
@@ -115,16 +166,18 @@ def set_disabled(op: Operation, name: str, disabled: bool) -> None:
 
 
 def listing(con: duckdb.DuckDBPyConnection) -> list[User]:
+    """Every account, by name."""
     cur = con.cursor()
     try:
         rows = cur.execute(
-            "SELECT name, role, disabled, locked_until, created_at, created_by FROM users "
-            "ORDER BY name"
+            "SELECT name, role, disabled, pending, created_at, created_by, approved_by "
+            "FROM users ORDER BY name"
         ).fetchall()
     finally:
         cur.close()
-    now = datetime.now(UTC)
-    return [
-        User(n, r, d, lu if lu is not None and lu > now else None, ca, cb)
-        for n, r, d, lu, ca, cb in rows
-    ]
+    return [User(*r) for r in rows]
+
+
+def grants(con: duckdb.DuckDBPyConnection) -> list[User]:
+    """Every role grant, oldest first: who has which role, granted by whom, approved by whom."""
+    return sorted(listing(con), key=lambda u: (u.created_at, u.name))

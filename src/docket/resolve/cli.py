@@ -15,7 +15,14 @@ from rich.console import Console
 from rich.table import Table
 
 from docket import cli_session
-from docket.governance.options import CaseOption, DbOption, OutOption, WhyOption, run_export
+from docket.governance.options import (
+    BulkOption,
+    CaseOption,
+    DbOption,
+    OutOption,
+    WhyOption,
+    run_export,
+)
 
 
 def _console(stderr: bool = False) -> Console:
@@ -78,18 +85,31 @@ def judge_cmd(
     b: Annotated[str, typer.Argument(help="Mention id or entity id.")],
     verdict: Annotated[str, typer.Argument(help="same | different")],
     case: CaseOption = None,
-    note: Annotated[
-        str | None, typer.Option("--note", help="Why (kept with the judgement).")
-    ] = None,
+    why: WhyOption = None,
     db: DbOption = None,
 ) -> None:
-    """Record that A and B are the same person, or different people (honoured next resolve)."""
+    """Record that A and B are the same person, or different people, for a case and with a
+    justification (honoured by the next resolve). Prints the judgement id last."""
     with cli_session.session(db) as s:
-        j = s.judge(a, b, verdict, case=case or "", note=note)
-    typer.echo(
-        f"judged {j.mention_id_l} and {j.mention_id_r}: {j.verdict} "
-        f"(judgement {j.judgement_id[:12]}; applies from the next `docket resolve`)"
-    )
+        j = s.judge(a, b, verdict, case=case or "", why=why or "")
+    if j.status == "pending":
+        typer.echo(
+            "recorded, awaiting a supervisor's confirmation (it joins two people with "
+            f"different valid ID numbers): `docket judge-confirm {j.judgement_id}`"
+        )
+    else:
+        typer.echo("recorded; applies from the next `docket resolve`")
+    typer.echo(j.judgement_id)
+
+
+def judge_confirm_cmd(
+    judgement: Annotated[str, typer.Argument(help="Judgement id (J-…).")],
+    db: DbOption = None,
+) -> None:
+    """Confirm a pending judgement (a supervisor other than its author, member of its case)."""
+    with cli_session.session(db) as s:
+        s.confirm_judgement(judgement)
+    typer.echo(f"{judgement} confirmed; applies from the next `docket resolve`")
 
 
 def explain_cmd(
@@ -141,13 +161,17 @@ def export_entities_cmd(
     out: OutOption = None,
     case: CaseOption = None,
     why: WhyOption = None,
+    bulk: BulkOption = None,
     db: DbOption = None,
 ) -> None:
-    """Export every entity: best name, identifiers, mention count."""
+    """Export the people in the case's scope: best name, identifiers, mention count (with
+    --bulk: every entity, up to the basis' cap)."""
     run_export(
         db,
         out,
-        lambda s, sink: s.export.entities(case=case or "", why=why or "", out=sink, fmt=fmt),
+        lambda s, sink: s.export.entities(
+            case=case or "", why=why or "", out=sink, fmt=fmt, bulk=bulk
+        ),
         binary=fmt == "parquet",
     )
 
@@ -158,5 +182,6 @@ def register(app: typer.Typer) -> None:
 
     app.command("resolve")(resolve_cmd)
     app.command("judge")(judge_cmd)
+    app.command("judge-confirm")(judge_confirm_cmd)
     app.command("explain")(explain_cmd)
     export_app.command("entities")(export_entities_cmd)

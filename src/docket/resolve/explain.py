@@ -16,7 +16,7 @@ from typing import Any
 from docket.governance.gate import PersonData, read_path
 from docket.resolve.comparisons import REQUIRES
 from docket.resolve.deterministic import COMPATIBLE_NAMES, RULES
-from docket.resolve.judgements import to_mention
+from docket.resolve.judgements import in_scope
 from docket.resolve.model import default_settings
 from docket.resolve.profiles import given_roots, profile_columns
 from docket.resolve.score import level_labels, score_records
@@ -74,9 +74,10 @@ def _query(pd: PersonData) -> Query:
 
 @read_path("resolve.explain")
 def explain(pd: PersonData, a: str, b: str) -> Explanation:
-    """Explain the pair (a, b): mention ids or entity ids."""
+    """Explain the pair (a, b): mention ids or entity ids of people in the case's scope."""
     q = _query(pd)
-    ma, mb = sorted([to_mention(q, a), to_mention(q, b)])
+    scope = pd.scope()
+    ma, mb = sorted([in_scope(q, scope, pd.case, a)[0], in_scope(q, scope, pd.case, b)[0]])
     pair = [ma, mb]
     ent: dict[str, str] = dict(
         q("SELECT mention_id, entity_id FROM entity_mentions WHERE mention_id IN (?, ?)", pair)

@@ -31,8 +31,9 @@ def _per_value(col: str) -> str:
     return f"SELECT entity_id, {col}, count(*) AS n FROM j GROUP BY ALL"
 
 
-ENTITIES_SQL = f"""
-WITH j AS (SELECT e.entity_id, m.* FROM entity_mentions e JOIN mentions m USING (mention_id)),
+_ENTITIES_SQL = f"""
+WITH j AS (SELECT e.entity_id, m.* FROM entity_mentions e JOIN mentions m USING (mention_id)
+           {{where_j}}),
 hz AS (SELECT entity_id, {_best("name_hanzi")} AS name_hanzi FROM ({_per_value("name_hanzi")})
        GROUP BY entity_id),
 py AS (SELECT entity_id, {_best("name_pinyin")} AS name_pinyin FROM ({_per_value("name_pinyin")})
@@ -57,22 +58,38 @@ FROM entities e
 LEFT JOIN hz USING (entity_id) LEFT JOIN py USING (entity_id) LEFT JOIN bd USING (entity_id)
 LEFT JOIN ids USING (entity_id) LEFT JOIN pp USING (entity_id) LEFT JOIN ph USING (entity_id)
 LEFT JOIN em USING (entity_id) LEFT JOIN src USING (entity_id)
+{{where_e}}
 ORDER BY e.mention_count DESC, e.entity_id
 """
+
+
+def entities_sql(scoped: bool) -> str:
+    """The SELECT of one row per entity; `scoped`: only the entities in the list bound to $ids."""
+    where = "WHERE {}.entity_id IN (SELECT unnest($ids::VARCHAR[]))"
+    return _ENTITIES_SQL.format(
+        where_j=where.format("e") if scoped else "", where_e=where.format("e") if scoped else ""
+    )
+
 
 _LIST_COLUMNS = ("id_numbers", "passports", "phones", "emails", "sources")
 
 
 @read_path("export.entities")
 def export_entities(pd: PersonData, fmt: str, sink: IO[bytes]) -> int:
-    """Write every entity to `sink` as csv or parquet. Returns rows."""
+    """Write the entities of the case's scope (or, under a bulk basis, every entity up to its
+    cap) to `sink` as csv or parquet. Returns rows."""
     if fmt not in FORMATS:
         raise InputError("--format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
-    sql = ENTITIES_SQL
+    ids, cap = pd.listing()
+    sql = entities_sql(ids is not None)
     if fmt == "csv":  # CSV has no lists: join them
         joined = ", ".join(f"array_to_string({c}, '; ') AS {c}" for c in _LIST_COLUMNS)
-        sql = f"SELECT * REPLACE ({joined}) FROM ({ENTITIES_SQL})"
-    table: pa.Table = pd.relation(sql).to_arrow_table()
+        sql = f"SELECT * REPLACE ({joined}) FROM ({sql})"
+    if cap is not None:
+        sql += f" LIMIT {int(cap)}"
+    table: pa.Table = pd.relation(sql, {"ids": ids} if ids is not None else None).to_arrow_table()
+    if ids is not None:
+        pd.objects.extend(table.column("entity_id").to_pylist())
     n = write_batches(table.to_reader(), sink, parquet=fmt == "parquet")
     pd.result_count = n
     return n

@@ -1,21 +1,31 @@
 """Analyst judgements: `same` / `different` decisions on two mentions or entities.
 
-Judgements are appended, never edited; for each mention pair the latest one
-counts. An entity id stands for its representative mention (its smallest
-mention_id) at the time of judging. The next resolve honours them all.
+A judgement is made for a case, with a justification, on two references (mention or
+entity ids) of people in the case's scope; anything else — an unknown reference, one
+outside the scope, the same one twice — gets one and the same refusal, so that judging
+cannot be used to probe which ids or identifiers the store holds. A `same` verdict that
+would join two people with different valid ID numbers waits for a supervisor other than
+its author to confirm it.
+
+Judgements are appended, never edited; for each mention pair the latest active one
+counts. An entity id stands for its representative mention (its smallest mention_id) at
+the time of judging. The next resolve honours them all.
 """
 
 from __future__ import annotations
 
-import uuid
+import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
 import duckdb
 
-from docket.errors import InputError
+from docket.errors import Forbidden, InputError
+from docket.governance import cases, inputs
 from docket.governance.handles import Operation, operation_path
+from docket.governance.roles import SUPERVISOR
 from docket.store.entities import Query, cursor_query, require_current
 
 Verdict = Literal["same", "different"]
@@ -27,6 +37,24 @@ class Judgement:
     mention_id_l: str
     mention_id_r: str
     verdict: Verdict
+    status: str = "active"  # active | pending (a supervisor must confirm it)
+
+
+def in_scope(query: Query, scope: Collection[str], case: str, ref: str) -> tuple[str, str]:
+    """(mention id, entity id) of a reference (mention or entity id) whose entity is in the
+    case's `scope`. Unknown references and references outside the scope get one and the
+    same answer, so that nobody can test which ids the store holds."""
+    try:
+        mention = to_mention(query, ref)
+        found = query("SELECT entity_id FROM entity_mentions WHERE mention_id = ?", [mention])
+    except InputError:
+        found, mention = [], ref
+    if not found or str(found[0][0]) not in scope:
+        raise Forbidden(
+            f"{ref[:80]!r} is not a person in the scope of case {case}: link it to the case, "
+            "or reach it from a subject or through a search under the case"
+        )
+    return mention, str(found[0][0])
 
 
 def to_mention(query: Query, ref: str) -> str:
@@ -45,35 +73,100 @@ def to_mention(query: Query, ref: str) -> str:
     )
 
 
+def _valid_ids(query: Query, entity: str) -> set[str]:
+    rows = query(
+        "SELECT DISTINCT m.id_number FROM entity_mentions em JOIN mentions m USING (mention_id) "
+        "WHERE em.entity_id = ? AND m.id_valid",
+        [entity],
+    )
+    return {str(r[0]) for r in rows}
+
+
 @operation_path("judge")
-def judge(op: Operation, a: str, b: str, verdict: str, *, note: str | None) -> Judgement:
+def judge(op: Operation, a: str, b: str, verdict: str, *, why: str) -> Judgement:
     """Append a judgement on the pair (a, b) for the operation's case and user; it takes
-    effect on the next resolve."""
+    effect on the next resolve (a `same` joining two valid ID numbers once confirmed)."""
     con, case, user = op.con, op.case, op.user
+    if case is None:
+        raise InputError("--case", "a judgement is made for a case", hint="pass --case ID")
+    why = inputs.text("--why", why)
     if verdict not in ("same", "different"):
         raise InputError("verdict", f"{verdict!r} is not 'same' or 'different'")
     query = cursor_query(con)
-    ma, mb = to_mention(query, a), to_mention(query, b)
-    if ma == mb:
-        raise InputError("mention", f"{a!r} and {b!r} are the same mention", hint="name two")
+    scope = op.scope()
+    ma, ea = in_scope(query, scope, case, a)
+    mb, eb = in_scope(query, scope, case, b)
+    if ma == mb:  # the same answer as for an unknown reference
+        in_scope(query, (), case, b)
+    ids_a, ids_b = _valid_ids(query, ea), _valid_ids(query, eb)
+    two_ids = verdict == "same" and ea != eb and bool(ids_a) and bool(ids_b)
+    status = "pending" if two_ids and ids_a.isdisjoint(ids_b) else "active"
     (lo, ref_lo), (hi, ref_hi) = sorted([(ma, a), (mb, b)])
-    jid = uuid.uuid4().hex
+    jid = "J-" + secrets.token_hex(8)
+    record(con, jid, lo, hi, verdict, ref_lo, ref_hi, case, why, user, status)
+    op.objects.append(jid)
+    return Judgement(jid, lo, hi, verdict, status)  # type: ignore[arg-type]
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    judgement_id: str,
+    mention_l: str,
+    mention_r: str,
+    verdict: str,
+    ref_l: str,
+    ref_r: str,
+    case: str | None,
+    note: str | None,
+    user: str | None,
+    status: str = "active",
+) -> None:
+    """Append one judgement row (mention_l < mention_r)."""
     cur = con.cursor()
     try:
         cur.execute(
-            "INSERT INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [jid, lo, hi, verdict, ref_lo, ref_hi, case, note, user, datetime.now(UTC)],
-        )
+            "INSERT INTO judgements (judgement_id, mention_id_l, mention_id_r, verdict, ref_l, "
+            'ref_r, case_id, note, user_name, "at", status) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [judgement_id, mention_l, mention_r, verdict, ref_l, ref_r, case, note, user,
+             datetime.now(UTC), status],
+        )  # fmt: skip
     finally:
         cur.close()
-    return Judgement(jid, lo, hi, verdict)  # type: ignore[arg-type]
+
+
+@operation_path("judge.confirm")
+def confirm(op: Operation, judgement_id: str) -> str:
+    """A supervisor other than its author, member of its case, confirms a pending
+    judgement; returns its case."""
+    con = op.con
+    found = con.execute(
+        "SELECT case_id, user_name, status FROM judgements WHERE judgement_id = ?",
+        [judgement_id[:40]],
+    ).fetchall()
+    if not found:
+        raise InputError("JUDGEMENT", f"no judgement {judgement_id[:40]!r}")
+    case, author, status = found[0]
+    if op.role != SUPERVISOR:
+        raise Forbidden("only a supervisor confirms a judgement")
+    if author == op.user:
+        raise Forbidden(f"you made {judgement_id}; another supervisor must confirm it")
+    if status != "pending":
+        raise Forbidden(f"{judgement_id} is {status}, not awaiting confirmation")
+    cases.require_readable(con, case, op.principal)
+    con.execute(
+        "UPDATE judgements SET status = 'active', confirmed_by = ?, confirmed_at = ? "
+        "WHERE judgement_id = ?",
+        [op.user, datetime.now(UTC), judgement_id],
+    )
+    return str(case)
 
 
 LATEST_SQL = """
     SELECT mention_id_l, mention_id_r,
            arg_max(verdict, ("at", judgement_id)) AS verdict,
            arg_max(judgement_id, ("at", judgement_id)) AS judgement_id
-    FROM judgements GROUP BY mention_id_l, mention_id_r
+    FROM judgements WHERE status = 'active' GROUP BY mention_id_l, mention_id_r
 """
 
 

@@ -65,7 +65,10 @@ CREATE TABLE IF NOT EXISTS judgements (
     case_id       VARCHAR,
     note          VARCHAR,
     user_name     VARCHAR,
-    "at"          TIMESTAMPTZ NOT NULL
+    "at"          TIMESTAMPTZ NOT NULL,
+    status        VARCHAR NOT NULL DEFAULT 'active', -- active | pending (a supervisor must confirm)
+    confirmed_by  VARCHAR,
+    confirmed_at  TIMESTAMPTZ
 );
 
 -- Trained Splink models (settings JSON with m/u). The highest version is used until --retrain.

@@ -12,6 +12,7 @@ The connection stays inside this object: everything a program does goes through 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -19,22 +20,48 @@ from types import TracebackType
 
 import duckdb
 
-from docket.errors import NotAuthenticated
-from docket.governance import audit, auth, users
+from docket.errors import DocketError, NotAuthenticated, StoreError
+from docket.governance import anchors, audit, auth, users
 from docket.session.session import Session
 from docket.store import keys
 from docket.store.db import connect
 from docket.store.files import make_private, private_folder
 
 
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _overwrite(path: Path) -> None:
+    """Fill a file with zeros in place (before it is replaced), so its old blocks do not
+    keep the data on disk."""
+    size = path.stat().st_size
+    block = bytes(1 << 20)
+    with path.open("r+b") as f:
+        for start in range(0, size, len(block)):
+            f.write(block[: min(len(block), size - start)])
+        f.flush()
+        os.fsync(f.fileno())
+
+
 class Docket:
     """A Docket store on this machine (`home` folder; the DuckDB file is `db`, by default
     `home/docket.duckdb`). One process opens a store at a time; close it when done."""
 
-    def __init__(self, home: str | os.PathLike[str], *, db: str | os.PathLike[str] | None = None):
+    def __init__(
+        self,
+        home: str | os.PathLike[str],
+        *,
+        db: str | os.PathLike[str] | None = None,
+        anchor: str | None = None,
+    ):
+        """`anchor` is where the audit trail's signed heads go: a file (default
+        `home/audit-anchors.jsonl`; better on another machine or account), `syslog`, or an
+        http(s) URL. The store's head is anchored there when it is closed."""
         make_private()
         self.home = private_folder(Path(home))
         self.db_path = Path(db) if db is not None else self.home / "docket.duckdb"
+        self.anchor_sink = anchor or str(self.home / anchors.DEFAULT_FILE)
         self._con = connect(self.db_path)
         self._lock = threading.Lock()
         self._id_key: bytes | None = None
@@ -95,9 +122,31 @@ class Docket:
         The check is recorded afterwards, with its outcome."""
         con = self._cursor()
         try:
-            return audit.verify_and_record(con, principal=None, client=client)
+            return audit.verify_and_record(
+                con, principal=None, client=client, anchored=self.read_anchors()
+            )
         finally:
             con.close()
+
+    def read_anchors(self) -> list[anchors.Anchor]:
+        """The anchors the sink holds, when it is a file (a forged line is an error)."""
+        path = anchors.file_of(self.anchor_sink)
+        return anchors.read(path, self.anchor_key) if path is not None else []
+
+    def anchor(self, *, force: bool = False) -> anchors.Anchor | None:
+        """Append the trail's signed head to the anchor sink (None: already anchored there).
+        Refuses when the trail no longer matches the anchors the sink holds."""
+        con = self._cursor()
+        try:
+            return anchors.append(
+                con, self.anchor_key, self.anchor_sink, store=str(self.db_path), force=force
+            )
+        finally:
+            con.close()
+
+    @property
+    def anchor_key(self) -> bytes:
+        return keys.load_or_create(self.home, anchors.KEY_NAME)
 
     @property
     def id_key(self) -> bytes:
@@ -106,8 +155,45 @@ class Docket:
             self._id_key = keys.load_or_create(self.home, keys.ENTITY_ID)
         return self._id_key
 
+    def compact(self) -> tuple[int, int]:
+        """Rewrite the store file with what it holds now, so that rows deleted (by a purge)
+        leave no bytes behind: copy every table to a new file, overwrite the old file with
+        zeros, put the new one in its place. Needs the store to itself; other sessions'
+        connections end. Returns the file's size before and after."""
+        db = self.db_path
+        fresh = db.with_name(db.name + ".compact")
+        with self._lock:
+            self._con.execute("CHECKPOINT")
+            self._con.close()
+            before = db.stat().st_size
+            try:
+                fresh.unlink(missing_ok=True)
+                copier = duckdb.connect()
+                try:
+                    copier.execute(f"ATTACH {_quoted(db)} AS old (READ_ONLY)")
+                    copier.execute(f"ATTACH {_quoted(fresh)} AS fresh")
+                    copier.execute("COPY FROM DATABASE old TO fresh")
+                except duckdb.Error as exc:
+                    raise StoreError(
+                        f"cannot rewrite {db}: {exc}",
+                        hint="another connection in this process holds the store open; "
+                        "close it and purge again",
+                    ) from None
+                finally:
+                    copier.close()
+                _overwrite(db)
+                os.replace(fresh, db)
+                db.with_name(db.name + ".wal").unlink(missing_ok=True)
+            finally:
+                fresh.unlink(missing_ok=True)
+                self._con = connect(db)
+        return before, db.stat().st_size
+
     def close(self) -> None:
-        """Close the store (checkpointing it)."""
+        """Anchor the audit trail's head (when it moved, and still matches the earlier
+        anchors: `verify` names any mismatch) and close the store."""
+        with contextlib.suppress(DocketError):
+            self.anchor()
         self._con.close()
 
     def __enter__(self) -> Docket:

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from docket.errors import AccessError, InputError
-from docket.governance import audit, auth, cases, inputs, report, users, watchlist
+from docket.governance import audit, auth, cases, inputs, report, scope, users, watchlist
+from docket.governance import bulk as bulk_bases
+from docket.governance.anchors import Anchor
 from docket.governance.roles import ADMIN, AUDITOR, READERS, SUPERVISOR
 from docket.session.results import CaseDetail, CaseMember, CaseSubject, Exported
 
@@ -91,6 +93,27 @@ class Cases:
         ) as op:
             cases.hold(op, case_id, text, release=release)
 
+    def bulk_request(self, case_id: str, reason: str, cap: int = 100_000) -> str:
+        """Ask to read beyond the case's scope (an export of everything, or of more than the
+        scope's cap), with a reason; another supervisor approves. Returns the basis id."""
+        with self._s._operation(
+            "case.bulk-request", READERS, case=case_id, why=reason[:500], params={"cap": cap},
+            category="permission",
+        ) as op:  # fmt: skip
+            basis = bulk_bases.request_bulk(op, case_id, reason, cap)
+            op.objects.append(basis)
+        return basis
+
+    def bulk_approve(self, basis_id: str) -> scope.BulkBasis:
+        """Approve a bulk basis (a supervisor other than the one who asked); it is usable
+        for its case until it expires."""
+        with self._s._operation(
+            "case.bulk-approve", [SUPERVISOR], objects=[basis_id[:20]], category="permission"
+        ) as op:
+            basis = bulk_bases.approve_bulk(op, basis_id)
+            op.case = basis.case_id
+        return basis
+
     def list(self) -> list[cases.Case]:
         """Cases you can see (your own; supervisors and auditors: all)."""
         with self._s._operation("case.list", [*READERS, AUDITOR], category="case") as op:
@@ -105,10 +128,12 @@ class Cases:
         ) as op:
             case, members, subjects = cases.detail(op.con, op.principal, case_id)
             op.objects.extend(e for e, _ in subjects)
+            bases = scope.bases(op.con, case.case_id)
         return CaseDetail(
             case,
             [CaseMember(u, r) for u, r in members],
             [CaseSubject(e, c) for e, c in subjects],
+            bases,
         )
 
 
@@ -186,12 +211,23 @@ class Users:
     def __init__(self, session: Session) -> None:
         self._s = session
 
-    def add(self, name: str, role: str, password: str) -> None:
-        """Add a user with a role (analyst, supervisor, auditor, admin)."""
+    def add(self, name: str, role: str, password: str) -> bool:
+        """Add a user with a role (analyst, supervisor, auditor, admin). Returns True when
+        the grant awaits a second admin (an admin or supervisor, once there are two admins)."""
         with self._s._operation(
-            "user.add", [ADMIN], objects=[name[:80]], params={"role": role[:40]}
+            "user.add", [ADMIN], objects=[name[:80]], params={"role": role[:40]},
+            category="permission",
+        ) as op:  # fmt: skip
+            pending = users.add(op, name, role, password)
+            op.params["pending"] = pending
+        return pending
+
+    def approve(self, name: str) -> None:
+        """Confirm a pending admin or supervisor grant (an admin other than its author)."""
+        with self._s._operation(
+            "user.approve", [ADMIN], objects=[name[:80]], category="permission"
         ) as op:
-            users.add(op, name, role, password)
+            users.approve(op, name)
 
     def _set_disabled(self, name: str, disabled: bool) -> None:
         action = "user.disable" if disabled else "user.enable"
@@ -232,7 +268,17 @@ class Audit:
                 client=s.client,
             )  # fmt: skip
             raise
-        return audit.verify_and_record(s._con, principal=who, client=s.client)
+        return audit.verify_and_record(
+            s._con, principal=who, client=s.client, anchored=s._docket.read_anchors()
+        )
+
+    def anchor(self) -> Anchor | None:
+        """Append the trail's signed head to the store's anchor sink, outside the database
+        (admins and auditors); None when it is anchored there already."""
+        with self._s._operation("audit.anchor", [ADMIN, AUDITOR], category="oversight") as op:
+            found = self._s._docket.anchor(force=True)
+            op.params["anchored"] = found.seq if found else None
+        return found
 
     def show(
         self,
@@ -256,6 +302,13 @@ class Audit:
             rows = audit.show(op.con, user=u, case=c, action=a, since=since, limit=n)
             op.result_count = len(rows)
         return rows
+
+    def grants(self) -> list[users.User]:
+        """Every role grant: who has which role, granted and approved by whom (auditors)."""
+        with self._s._operation("report.grants", [AUDITOR]) as op:
+            found = users.grants(op.con)
+            op.result_count = len(found)
+        return found
 
     def subject(self, entity: str) -> report.SubjectReport:
         """What Docket holds about a person and every consultation of it (auditors)."""
@@ -286,39 +339,49 @@ class Export:
     def __init__(self, session: Session) -> None:
         self._s = session
 
-    def mentions(self, *, case: str, why: str, out: Sink, fmt: str = "csv") -> Exported:
-        """Every person mention (csv, parquet or ftm: FollowTheMoney JSON lines)."""
+    def mentions(
+        self, *, case: str, why: str, out: Sink, fmt: str = "csv", bulk: str | None = None
+    ) -> Exported:
+        """The mentions of the people in the case's scope (csv, parquet or ftm:
+        FollowTheMoney JSON lines); with an approved `bulk` basis, every mention up to its
+        cap."""
         from docket.sources.export import FORMATS, export_mentions
 
         if fmt not in FORMATS:
             raise InputError("--format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
         params = {"format": fmt, "out": _shown(out)}
-        with self._s._read("export.mentions", case=case, why=why, params=params) as pd:
+        with self._s._read("export.mentions", case=case, why=why, params=params, bulk=bulk) as pd:
             with _sink(out) as sink:
                 pd.result_count = export_mentions(pd, fmt, sink)
             return Exported(pd.result_count, "mentions")
 
-    def entities(self, *, case: str, why: str, out: Sink, fmt: str = "csv") -> Exported:
-        """Every entity: best name, identifiers, mention count (csv or parquet)."""
+    def entities(
+        self, *, case: str, why: str, out: Sink, fmt: str = "csv", bulk: str | None = None
+    ) -> Exported:
+        """The people in the case's scope: best name, identifiers, mention count (csv or
+        parquet); with an approved `bulk` basis, every entity up to its cap."""
         from docket.resolve.export import FORMATS, export_entities
 
         if fmt not in FORMATS:
             raise InputError("--format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
         params = {"format": fmt, "out": _shown(out)}
-        with self._s._read("export.entities", case=case, why=why, params=params) as pd:
+        with self._s._read("export.entities", case=case, why=why, params=params, bulk=bulk) as pd:
             with _sink(out) as sink:
                 pd.result_count = export_entities(pd, fmt, sink)
             return Exported(pd.result_count, "entities")
 
-    def quarantine(self, *, case: str, why: str, out: Sink, source: str | None = None) -> Exported:
-        """Rejected rows as delivered, with their reasons (csv)."""
+    def quarantine(
+        self, *, case: str, why: str, out: Sink, bulk: str, source: str | None = None
+    ) -> Exported:
+        """Rejected rows as delivered, with their reasons (csv): beyond any case's scope, so
+        under an approved `bulk` basis, up to its cap."""
         from docket.sources.export import export_quarantine
 
         src = inputs.optional_text("source", source, limit=200)
         params = {"source": src, "out": _shown(out)}
         objects = [src] if src else []
         with self._s._read(
-            "export.quarantine", case=case, why=why, objects=objects, params=params
+            "export.quarantine", case=case, why=why, objects=objects, params=params, bulk=bulk
         ) as pd:
             with _sink(out) as sink:
                 pd.result_count = export_quarantine(pd, sink, src)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from docket.governance.cases import Case
+from docket.governance.scope import BulkBasis
 from docket.sources.ingest import FileResult
 
 
@@ -97,6 +98,7 @@ class CaseDetail:
     case: Case
     members: list[CaseMember]
     subjects: list[CaseSubject]
+    bulk_bases: list[BulkBasis]
 
 
 @dataclass(frozen=True)

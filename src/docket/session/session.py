@@ -22,7 +22,7 @@ import duckdb
 from docket.errors import DocketError
 from docket.governance import auth, gate, retention
 from docket.governance.handles import Operation, PersonData
-from docket.governance.roles import ADMIN, READERS, Principal
+from docket.governance.roles import ADMIN, READERS, SUPERVISOR, Principal
 from docket.resolve.explain import Explanation
 from docket.resolve.judgements import Judgement
 from docket.resolve.pipeline import ResolveSummary
@@ -80,6 +80,7 @@ class Session:
         params: Mapping[str, Any] | None = None,
         category: str | None = None,
         check_case: bool = True,
+        why_required: bool = False,
     ) -> Iterator[Operation]:
         with gate.operation(
             self._con,
@@ -93,6 +94,7 @@ class Session:
             params=params,
             category=category,
             check_case=check_case,
+            why_required=why_required,
         ) as op:
             yield op
 
@@ -105,6 +107,7 @@ class Session:
         why: str | None,
         objects: Sequence[str] = (),
         params: Mapping[str, Any] | None = None,
+        bulk: str | None = None,
     ) -> Iterator[PersonData]:
         with gate.person_data(
             self._con,
@@ -115,6 +118,7 @@ class Session:
             why=why,
             objects=objects,
             params=params,
+            bulk=bulk,
         ) as pd:
             yield pd
 
@@ -192,25 +196,34 @@ class Session:
             )
         return summary
 
-    def judge(
-        self, a: str, b: str, verdict: str, *, case: str, note: str | None = None
-    ) -> Judgement:
-        """Record that mentions or entities A and B are the `same` person or `different`
-        people, for a case you are a member of; honoured by the next resolve."""
+    def judge(self, a: str, b: str, verdict: str, *, case: str, why: str) -> Judgement:
+        """Record that A and B (mention or entity ids of people in the case's scope) are the
+        `same` person or `different` people, for a case, with a justification; honoured by
+        the next resolve. A `same` joining two valid ID numbers waits for a supervisor."""
         from docket.resolve.judgements import judge
 
         with self._operation(
             "judge",
             READERS,
             case=case,
-            why=note,
-            objects=[a[:80], b[:80]],
+            why=why,
+            why_required=True,
             params={"verdict": verdict[:20]},
         ) as op:
-            j = judge(op, a, b, verdict, note=note)
-            op.objects.extend([j.mention_id_l, j.mention_id_r])
+            j = judge(op, a, b, verdict, why=why)
+            op.params["status"] = j.status
             op.result_count = 1
         return j
+
+    def confirm_judgement(self, judgement_id: str) -> None:
+        """Confirm a pending `same` judgement (a supervisor other than its author, member of
+        its case): it joins two people with different valid ID numbers."""
+        from docket.resolve.judgements import confirm
+
+        with self._operation(
+            "judge.confirm", [SUPERVISOR], objects=[judgement_id[:40]], category="alteration"
+        ) as op:
+            op.case = confirm(op, judgement_id)
 
     def explain(self, a: str, b: str, *, case: str, why: str) -> Explanation:
         """Why A and B are, or are not, the same person: field by field, with weights
@@ -242,7 +255,27 @@ class Session:
                 reresolved=rep.reresolved,
             )
             op.result_count = rep.total_removed
+        if rep.total_removed and not dry_run:
+            self._compact(rep)
         return rep
+
+    def _compact(self, rep: retention.PurgeReport) -> None:
+        """Rewrite the store file after a purge (its connection is replaced meanwhile), and
+        audit it as part of the erasure, also when it fails."""
+        failure: DocketError | None = None
+        self._con.close()
+        try:
+            rep.file_bytes = self._docket.compact()
+            rep.compacted = True
+        except DocketError as exc:
+            failure = exc
+        finally:
+            self._con = self._docket._cursor()
+        with self._operation("purge.compact", [ADMIN], category="erasure") as op:
+            if failure is not None:
+                raise failure
+            assert rep.file_bytes is not None
+            op.params.update(bytes_before=rep.file_bytes[0], bytes_after=rep.file_bytes[1])
 
     # -- lifetime --------------------------------------------------------------------
 

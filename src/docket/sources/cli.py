@@ -21,7 +21,14 @@ from rich.table import Table
 
 from docket import cli_session
 from docket.errors import DocketError
-from docket.governance.options import CaseOption, DbOption, OutOption, WhyOption, run_export
+from docket.governance.options import (
+    BulkOption,
+    CaseOption,
+    DbOption,
+    OutOption,
+    WhyOption,
+    run_export,
+)
 from docket.session.results import FailedFile
 from docket.sources.export import FORMATS
 from docket.sources.ingest import FileResult
@@ -201,14 +208,16 @@ def export_quarantine_cmd(
     out: OutOption = None,
     case: CaseOption = None,
     why: WhyOption = None,
+    bulk: BulkOption = None,
     db: DbOption = None,
 ) -> None:
-    """Export rejected rows as delivered, with their reasons (person data: case and why)."""
+    """Export rejected rows as delivered, with their reasons (person data beyond any case's
+    scope: needs --case, --why and an approved --bulk basis)."""
     run_export(
         db,
         out,
         lambda s, sink: s.export.quarantine(
-            case=case or "", why=why or "", out=sink, source=source
+            case=case or "", why=why or "", out=sink, bulk=bulk or "", source=source
         ),
     )
 
@@ -219,13 +228,17 @@ def export_mentions_cmd(
     out: OutOption = None,
     case: CaseOption = None,
     why: WhyOption = None,
+    bulk: BulkOption = None,
     db: DbOption = None,
 ) -> None:
-    """Export every person mention (columns include source and record_key)."""
+    """Export the mentions of the people in the case's scope (with --bulk: every mention,
+    up to the basis' cap). Columns include source and record_key."""
     run_export(
         db,
         out,
-        lambda s, sink: s.export.mentions(case=case or "", why=why or "", out=sink, fmt=fmt),
+        lambda s, sink: s.export.mentions(
+            case=case or "", why=why or "", out=sink, fmt=fmt, bulk=bulk
+        ),
         binary=fmt == "parquet",
     )
 

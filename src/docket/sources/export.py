@@ -14,7 +14,7 @@ from typing import IO, Any
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from docket.errors import InputError
+from docket.errors import Forbidden, InputError
 from docket.governance.gate import PersonData, read_path
 from docket.schema import model
 
@@ -37,26 +37,20 @@ FTM_COLUMNS = {
 _FTM_GENDER = "CASE sex WHEN 'M' THEN 'male' WHEN 'F' THEN 'female' END"
 
 
-def _has_entities(pd: PersonData) -> bool:
-    rows = pd.sql(
-        "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_schema = 'main' AND table_name = 'entity_mentions'"
-    ).fetchall()
-    return bool(rows[0][0])
+def mentions_query(scoped: bool, cap: int | None) -> str:
+    """SELECT of the mentions with their `entity_id`: `scoped`, those of the entities bound to
+    $ids; else every mention, up to `cap`."""
+    where = "WHERE em.entity_id IN (SELECT unnest($ids::VARCHAR[]))" if scoped else ""
+    limit = f"LIMIT {int(cap)}" if cap is not None else ""
+    return (
+        "SELECT m.mention_id, m.source, m.record_key, em.entity_id, m.* EXCLUDE "
+        "(mention_id, source, record_key) FROM mentions m "
+        f"LEFT JOIN entity_mentions em USING (mention_id) {where} "
+        f"ORDER BY m.source, m.record_key {limit}"
+    )
 
 
-def mentions_query(pd: PersonData) -> str:
-    """SELECT of every mention, with `entity_id` once resolution has run."""
-    if _has_entities(pd):
-        return (
-            "SELECT m.mention_id, m.source, m.record_key, em.entity_id, m.* EXCLUDE "
-            "(mention_id, source, record_key) FROM mentions m "
-            "LEFT JOIN entity_mentions em USING (mention_id) ORDER BY m.source, m.record_key"
-        )
-    return "SELECT * FROM mentions ORDER BY source, record_key"
-
-
-def _ftm_query(pd: PersonData) -> str:
+def _ftm_query(selected: str) -> str:
     person = model().kind("Person")
     entries = []
     for col, prop in FTM_COLUMNS.items():
@@ -72,7 +66,7 @@ def _ftm_query(pd: PersonData) -> str:
     )
     return (
         f"SELECT to_json({{'id': mention_id, 'schema': '{person.ftm}', "
-        f"'properties': {props}}})::VARCHAR AS line FROM ({mentions_query(pd)})"
+        f"'properties': {props}}})::VARCHAR AS line FROM ({selected})"
     )
 
 
@@ -86,18 +80,24 @@ def _reader(cursor: Any) -> Any:
 
 @read_path("export.mentions")
 def export_mentions(pd: PersonData, fmt: str, sink: IO[bytes]) -> int:
-    """Write every mention to `sink` as csv, parquet or ftm. Returns rows."""
+    """Write the mentions of the entities in the case's scope (or, under a bulk basis, every
+    mention up to its cap) to `sink` as csv, parquet or ftm. Returns rows."""
     if fmt not in FORMATS:
         raise InputError("--format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
+    ids, cap = pd.listing()
+    selected = mentions_query(ids is not None, cap)
+    args = {"ids": ids} if ids is not None else None
+    if ids is not None:
+        pd.objects.extend(ids)
     if fmt == "ftm":
         n = 0
-        for batch in _reader(pd.sql(_ftm_query(pd))):
+        for batch in _reader(pd.sql(_ftm_query(selected), args)):
             lines = batch.column(0).to_pylist()
             sink.write(("\n".join(lines) + "\n").encode("utf-8") if lines else b"")
             n += len(lines)
         sink.flush()
         return n
-    return write_batches(_reader(pd.sql(mentions_query(pd))), sink, parquet=fmt == "parquet")
+    return write_batches(_reader(pd.sql(selected, args)), sink, parquet=fmt == "parquet")
 
 
 def write_batches(reader: Any, sink: IO[bytes], *, parquet: bool = False) -> int:
@@ -118,12 +118,18 @@ def write_batches(reader: Any, sink: IO[bytes], *, parquet: bool = False) -> int
 
 @read_path("export.quarantine")
 def export_quarantine(pd: PersonData, sink: IO[bytes], source: str | None = None) -> int:
-    """Write rejected rows as delivered (raw) with their reasons to `sink`, as CSV. Returns
-    rows."""
+    """Write rejected rows as delivered (raw) with their reasons to `sink`, as CSV, up to
+    the cap of the read's bulk basis: rejected rows belong to nobody's case, so reading them
+    is always beyond a case's scope. Returns rows."""
+    if pd.bulk is None:
+        raise Forbidden(
+            "rejected rows are not linked to any person of a case: reading them needs a bulk "
+            "basis (`docket case bulk-request`) that another supervisor approves"
+        )
     where, args = ("WHERE source = ?", [source]) if source else ("", [])
     cur = pd.sql(
         "SELECT source, file, row_number, reason, raw FROM quarantine "
-        f"{where} ORDER BY source, file, row_number",
+        f"{where} ORDER BY source, file, row_number LIMIT {int(pd.bulk.cap)}",
         args,
     )
     return write_batches(_reader(cur), sink)

@@ -36,7 +36,19 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         2,
         "schema versions; sessions record the client they were opened from",
-        ("ALTER TABLE sessions ADD COLUMN IF NOT EXISTS client VARCHAR",),
+        ("ALTER TABLE sessions ADD COLUMN client VARCHAR",),
+    ),
+    Migration(
+        3,
+        "case scope and bulk bases; login throttling; grants awaiting a second admin; "
+        "judgements awaiting a supervisor",
+        (
+            "ALTER TABLE users ADD COLUMN pending BOOLEAN NOT NULL DEFAULT false",
+            "ALTER TABLE users ADD COLUMN approved_by VARCHAR",
+            "ALTER TABLE judgements ADD COLUMN status VARCHAR NOT NULL DEFAULT 'active'",
+            "ALTER TABLE judgements ADD COLUMN confirmed_by VARCHAR",
+            "ALTER TABLE judgements ADD COLUMN confirmed_at TIMESTAMPTZ",
+        ),
     ),
     Migration(
         3,
