@@ -51,7 +51,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        3,
+        4,
         "mentions keep address parts and the identifier a mapping declares",
         tuple(
             f"ALTER TABLE mentions ADD COLUMN IF NOT EXISTS {column} {sql_type}"

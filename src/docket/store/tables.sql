@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS mentions (
     region_code    VARCHAR,              -- GB/T 2260, 2/4/6 digits
     nationality    VARCHAR,
     loaded_at      TIMESTAMPTZ NOT NULL,
-    -- schema version 3 (store/migrations.py):
+    -- schema version 4 (store/migrations.py):
     street         VARCHAR,              -- address parts as the mapping gives them (trimmed)
     house_number   VARCHAR,
     locality       VARCHAR,
