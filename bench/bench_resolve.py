@@ -59,6 +59,7 @@ LABELS = {
     "docket-reuse": "Docket (stored model)",
     "baseline": "Splink alone",
 }
+BENCH_KEY = b"bench-resolve-entity-id-key-32by"  # entity-id key of the bench stores
 DUCKDB_MEMORY_GIB = 8  # memory_limit of the connections a run opens (the 8 GB budget)
 BENCH_WHY = "benchmark of entity resolution on synthetic data"
 
@@ -170,7 +171,7 @@ def _child(kind: str, store: Path, result: Path) -> int:
         _limit_memory(con, store)
         t0 = time.perf_counter()
         with operating(con, "resolve") as op:
-            s = resolve(op, retrain=kind == "docket-train", progress=True)
+            s = resolve(op, id_key=BENCH_KEY, retrain=kind == "docket-train", progress=True)
         out["wall_seconds"] = time.perf_counter() - t0
         con.close()
         out.update(

@@ -244,10 +244,17 @@ def governed(store: Path) -> Governed:
     return make_governed(store.parent)
 
 
+# The entity-id key of test stores resolved outside a Docket (a deployment's is
+# Docket.id_key, from docket.store.keys).
+TEST_ID_KEY = b"docket-tests-entity-id-key-0032b"
+
+
 def run_resolve(con: duckdb.DuckDBPyConnection, **kw: Any) -> Any:
-    """`docket.resolve.pipeline.resolve` as the admin, on `con`: the ResolveSummary."""
+    """`docket.resolve.pipeline.resolve` as the admin, on `con` (entity ids keyed with
+    TEST_ID_KEY unless `id_key` is given): the ResolveSummary."""
     from docket.resolve.pipeline import resolve
 
+    kw.setdefault("id_key", TEST_ID_KEY)
     with as_admin(con, action="resolve") as op:
         return resolve(op, **kw)
 

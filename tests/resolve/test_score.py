@@ -9,9 +9,8 @@ from typing import Any
 
 import duckdb
 
-from docket.resolve.explain import SHOWN
 from docket.resolve.model import default_settings
-from docket.resolve.profiles import COMPARED_COLUMNS
+from docket.resolve.profiles import given_roots, profile_columns
 from docket.resolve.score import (
     evidence_sql,
     level_labels,
@@ -38,10 +37,13 @@ def test_private_database_takes_a_share_of_the_store_budget_and_its_spill_dir(
 
 
 def _record(uid: str, **values: Any) -> dict[str, Any]:
-    row: dict[str, Any] = dict.fromkeys(COMPARED_COLUMNS)
+    row: dict[str, Any] = dict.fromkeys(profile_columns())
     row.update(unique_id=uid, birth_year=None, person_name=True, **values)
     if row["birth_date"] is not None:
         row["birth_year"] = row["birth_date"].year
+    row["given_roots"] = given_roots(row["given_name"])
+    for part in ("street", "locality"):
+        row[f"{part}_words"] = None if row[part] is None else row[part].split(" ")
     return row
 
 
@@ -80,11 +82,12 @@ def test_a_links_levels_read_from_its_weights_are_the_levels_splink_chose() -> N
             "birth_date": None,
         },
     ]
+    shown = [c["output_column_name"] for c in settings["comparisons"]]
     con = duckdb.connect()
     for i, change in enumerate(variants):
         row = score_records(settings, _record("a", **base), _record(f"b{i}", **{**base, **change}))
-        by_gamma = {n: level_labels(settings)[n][int(row[f"gamma_{n}"])] for n in SHOWN}
+        by_gamma = {n: level_labels(settings)[n][int(row[f"gamma_{n}"])] for n in shown}
         mw = ", ".join(f"{float(row[f'mw_{n}'])!r} AS mw_{n}" for n in level_labels(settings))
         (evidence,) = con.execute(f"SELECT {evidence_sql(settings)} FROM (SELECT {mw})").fetchone()
         by_weight = {e["comparison"]: e["level"] for e in evidence}
-        assert {n: by_weight[n] for n in SHOWN} == by_gamma, change
+        assert {n: by_weight[n] for n in shown} == by_gamma, change

@@ -15,7 +15,7 @@ from tests.conftest import run_ingest, run_resolve
 
 
 @pytest.mark.slow
-def test_twenty_thousand_people_resolve_accurately(tmp_path: Path) -> None:
+def test_twenty_thousand_people_resolve_accurately_and_in_any_order(tmp_path: Path) -> None:
     from docket.synth.world import generate
 
     generate(tmp_path / "world", 20_000, 7, date(2026, 1, 1), 90)
@@ -38,5 +38,21 @@ def test_twenty_thousand_people_resolve_accurately(tmp_path: Path) -> None:
         # social accounts bound to a phone the resolver cannot safely tie to their holder
         assert acc.pairwise_f1 >= 0.99, acc
         assert compared_pairs(con).aggregate("count(*)").fetchall()[0][0] > 0
+        ids = dict(con.execute("SELECT mention_id, entity_id FROM entity_mentions").fetchall())
     finally:
         con.close()
+    # the same mentions stored in another order resolve to the same entity ids
+    shuffled = connect(tmp_path / "shuffled.duckdb")
+    try:
+        shuffled.execute(f"ATTACH '{tmp_path / 'store.duckdb'}' AS first (READ_ONLY)")
+        shuffled.execute(
+            "INSERT INTO mentions SELECT * FROM first.mentions ORDER BY hash(mention_id, 'x')"
+        )
+        shuffled.execute("DETACH first")
+        run_resolve(shuffled, progress=False)
+        again = dict(
+            shuffled.execute("SELECT mention_id, entity_id FROM entity_mentions").fetchall()
+        )
+        assert again == ids
+    finally:
+        shuffled.close()

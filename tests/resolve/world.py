@@ -355,6 +355,10 @@ def _mentions(w: World, p: Person, rel: list[Person], rng: np.random.Generator) 
             w.rows.append(row)
 
 
+OPTIONAL = ("street", "house_number", "locality", "postal_code", "region", "identifier",
+            "identifier_scheme", "identifier_valid", "identifier_strength")  # fmt: skip
+
+
 def load(con: duckdb.DuckDBPyConnection, world: World, *, order_seed: int | None = None) -> None:
     """Insert the world's mentions (optionally in a shuffled order) and its truth table."""
     rows = list(world.rows)
@@ -381,6 +385,8 @@ def load(con: duckdb.DuckDBPyConnection, world: World, *, order_seed: int | None
         "email",
         "region_code",
     ]
+    # columns hand-made rows may set (address parts, declared identifiers)
+    cols += [c for c in OPTIONAL if any(r.get(c) is not None for r in rows)]
     table = pa.table({c: [r.get(c) for r in rows] for c in [*cols, "person_uid"]})
     con.register("_world", table)
     con.execute(

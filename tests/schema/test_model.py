@@ -99,7 +99,7 @@ def test_unknown_type_names_file_and_key(model_copy: Path) -> None:
     path = model_copy / "person.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace(
-            "{type: date, label: Date of birth}", "{type: dat}"
+            "{type: date, label: Date of birth, column: birth_date}", "{type: dat}"
         ),
         encoding="utf-8",
     )

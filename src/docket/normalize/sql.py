@@ -53,6 +53,7 @@ from docket.normalize._vector_ids import clean_mask, resident_ids
 from docket.normalize._vector_latin import latin_mask, latin_names
 from docket.normalize._vector_names import fast_mask, hanzi_names
 from docket.normalize.email import _DOMAIN
+from docket.normalize.identifier import vector_identifier
 from docket.normalize.names import _MAX_LEN, NameParts
 from docket.normalize.plate import _PLATE
 from docket.normalize.resident_id import RicInfo
@@ -448,9 +449,12 @@ def _temp_table(con: duckdb.DuckDBPyConnection, table: pa.Table, target: str) ->
 
 
 def _distinct_answers(kind: str, values: pa.Array) -> pa.Array:
-    """Answers for values with no nulls and few repeats: no dedupe pass first."""
+    """Answers for values with no nulls and few repeats: no dedupe pass first.
+    `kind` 'identifier:<scheme>' checks a declared identifier (normalize.identifier)."""
     if not pa.types.is_string(values.type):
         values = values.cast(pa.string())
+    if kind.startswith("identifier:"):
+        return vector_identifier(kind.removeprefix("identifier:"), values)
     if len(values) == 0:
         return pa.array([], type=_KINDS[kind][2])
     if kind in _NO_MEMO or kind in _COLUMN_PATHS:

@@ -1,7 +1,8 @@
 """Deterministic links: a shared valid strong identifier with compatible names.
 
 Two profiles are linked without scoring when they carry the same *valid* resident
-ID number (GB 11643 check digit and date valid), or the same passport number, and
+ID number (GB 11643 check digit and date valid), the same passport number, or the same
+identifier a mapping declares (of one scheme, not rejected by its check), and
 their names are compatible: either name missing, the same Hanzi, the same
 syllables in any order (name_key: a homophone 荪 for 孙 included) or — when one
 side has no Hanzi — pinyin Jaro-Winkler >= 0.95 with the same initials. Two
@@ -46,6 +47,11 @@ RULES = {
         "l.id_valid AND r.id_valid AND l.id_number = r.id_number"
     ),
     "same passport, compatible names": "l.passport = r.passport",
+    # a scheme python-stdnum does not know has no check (valid NULL): its equal values link
+    "same declared identifier, compatible names": (
+        "l.identifier = r.identifier AND l.identifier_scheme = r.identifier_scheme "
+        "AND coalesce(l.identifier_valid, true) AND coalesce(r.identifier_valid, true)"
+    ),
 }
 
 

@@ -14,26 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docket.governance.gate import PersonData, read_path
-from docket.resolve.aliases import person_name_sql
+from docket.resolve.comparisons import REQUIRES
 from docket.resolve.deterministic import COMPATIBLE_NAMES, RULES
 from docket.resolve.judgements import in_scope
 from docket.resolve.model import default_settings
-from docket.resolve.profiles import COMPARED_COLUMNS
+from docket.resolve.profiles import given_roots, profile_columns
 from docket.resolve.score import level_labels, score_records
 from docket.store.entities import Query
-
-# comparison → the mention column it shows
-SHOWN = {
-    "name": "name_pinyin",
-    "birth_date": "birth_date",
-    "id_number": "id_number",
-    "passport": "passport",
-    "phone": "phone",
-    "email": "email",
-    "region": "region_code",
-    "address": "address",
-    "sex": "sex",
-}
 
 
 @dataclass
@@ -169,22 +156,24 @@ def _score(q: Query, ex: Explanation) -> None:
     prior = q("SELECT prior FROM resolve_runs ORDER BY run_at DESC LIMIT 1", [])
     if prior and prior[0][0]:
         settings["probability_two_random_records_match"] = float(prior[0][0])
-    cols = ", ".join(COMPARED_COLUMNS)
+    columns = profile_columns("m.", nicknames=False)
+    select = ", ".join(f"{sql} AS {name}" for name, sql in columns.items())
     records = []
     for mid in (ex.mention_l, ex.mention_r):
         row = q(
-            f"SELECT mention_id AS unique_id, {cols}, year(birth_date) AS birth_year, "
-            f"({person_name_sql()} OR id_number IS NOT NULL OR passport IS NOT NULL "
-            "OR birth_date IS NOT NULL) AS person_name FROM mentions WHERE mention_id = ?",
+            f"SELECT m.mention_id AS unique_id, {select} FROM mentions m WHERE m.mention_id = ?",
             [mid],
         )
-        names = ["unique_id", *COMPARED_COLUMNS, "birth_year", "person_name"]
-        records.append(dict(zip(names, row[0], strict=True)))
+        record = dict(zip(["unique_id", *columns], row[0], strict=True))
+        record["given_roots"] = given_roots(record["given_name"])
+        records.append(record)
     result = score_records(settings, records[0], records[1])
     labels = level_labels(settings)
     ex.match_weight = float(result["match_weight"])
     ex.match_probability = float(result["match_probability"])
-    for name, col in SHOWN.items():
+    for comp in settings["comparisons"]:
+        name = comp["output_column_name"]
+        col = REQUIRES[name]
         gamma = int(result[f"gamma_{name}"])
         left, right = records[0][col], records[1][col]
         if name == "name":  # show the Hanzi next to its reading

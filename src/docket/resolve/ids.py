@@ -1,61 +1,110 @@
-"""Stable entity ids: a short hash of each cluster's anchor, and redirects when they change.
+"""Stable entity ids: a keyed hash of each cluster's anchor, and redirects when they change.
 
-The anchor is the strongest identifier in the cluster: its most frequent valid
-resident-ID number, else passport, else phone + name_key, else its smallest
-mention_id (ties broken by the smaller value). entity_id = 'P' + the first 12 hex
-digits of sha256('<kind>:<value>'). The same clusters give the same ids whatever
-the row order. Two clusters with one anchor (kept apart by a judgement) are told
-apart by the smallest mention_id of all but the first.
+The anchor is the strongest identifier in the cluster, in the order of person.yaml's
+`identifiers` (strength, then the order listed), with the identifiers mappings declare
+ranked by their own strength among them: its most frequent value in the cluster (ties:
+the smaller value); a value that failed its check (an invalid resident ID, a declared
+identifier python-stdnum rejects) anchors nothing. A cluster with no identifier is
+anchored by its smallest mention_id.
+
+entity_id = 'P' + the first 12 hex digits of HMAC-SHA256(key, '<kind>:<value>'), with
+the deployment's secret key (`docket.store.keys`): the same clusters give the same ids
+whatever the row order, and without the key an id cannot be recomputed from an ID
+number. Two clusters with one anchor (kept apart by a judgement) are told apart by the
+smallest mention_id of all but the first.
 """
 
 from __future__ import annotations
 
+import hashlib
+
 import duckdb
 
 from docket.resolve.profiles import PROFILES
+from docket.schema import Model, model
+from docket.schema.columns import DECLARED, PERSON
 
 ASSIGN = "_rs_assign"  # temp table (mention_id, cluster) the pipeline provides
 PCLUSTER = "_rs_pcluster"  # temp table (node, cluster) the pipeline provides: a profile's cluster
 NEW_ENTITIES = "_rs_entities"
 NEW_MEMBERS = "_rs_entity_mentions"
 REDIRECTS = "_rs_redirects"
+ID_HEX = 12  # hex digits of the HMAC kept in an entity id
+_BLOCK = 64  # SHA-256 block size, bytes
 
 
-def build_entities(con: duckdb.DuckDBPyConnection) -> int:
+def hmac_pads(key: bytes) -> tuple[str, str]:
+    """(inner, outer) HMAC-SHA256 pads of `key` as hex: HMAC(k, m) is
+    sha256(opad || sha256(ipad || m)) (RFC 2104), computable in SQL from these."""
+    if len(key) < 16:
+        raise ValueError("an entity-id key needs at least 16 bytes")
+    k = hashlib.sha256(key).digest() if len(key) > _BLOCK else key
+    k = k.ljust(_BLOCK, b"\0")
+    return bytes(b ^ 0x36 for b in k).hex(), bytes(b ^ 0x5C for b in k).hex()
+
+
+def hmac_sql(key: bytes, message: str) -> str:
+    """SQL: the HMAC-SHA256 (hex) of the VARCHAR expression `message` under `key`."""
+    ipad, opad = hmac_pads(key)
+    inner = f"unhex(sha256(unhex('{ipad}') || encode({message})))"
+    return f"sha256(unhex('{opad}') || {inner})"
+
+
+def entity_id_sql(key: bytes, message: str) -> str:
+    """SQL: the entity id of an anchor message ('<kind>:<value>')."""
+    return f"'P' || left({hmac_sql(key, message)}, {ID_HEX})"
+
+
+def anchor_candidates(m: Model | None = None) -> str:
+    """SQL over a table `m` (cluster, n_mentions and the profile columns): one row per
+    (cluster, strength, rank, kind, value, count) for every identifier the model and the
+    mappings declare."""
+    person = (m or model()).kind(PERSON)
+    parts = []
+    for rank, ident in enumerate(person.identifiers):
+        props = [person.properties[p] for p in ident.properties]
+        cols = [p.column for p in props if p.column]
+        checks = [f"{p.valid}" for p in props if p.valid]
+        present = " AND ".join([*(f"{c} IS NOT NULL" for c in cols), *checks])
+        value = " || ' ' || ".join(f"CAST({c} AS VARCHAR)" for c in cols)
+        kind = "+".join(ident.properties)
+        parts.append(
+            f"SELECT cluster, {ident.strength} AS strength, {rank} AS rank, '{kind}' AS kind, "
+            f"{value} AS value, sum(n_mentions) AS c FROM m WHERE {present} GROUP BY ALL"
+        )
+    d = DECLARED
+    parts.append(
+        f"SELECT cluster, {d['strength']}, {len(person.identifiers)}, {d['scheme']}, "
+        f"{d['value']}, sum(n_mentions) FROM m WHERE {d['value']} IS NOT NULL "
+        f"AND coalesce({d['valid']}, true) GROUP BY ALL"
+    )
+    parts.append("SELECT cluster, 1000000, 0, 'mention', min(unique_id), 1 FROM m GROUP BY cluster")
+    return " UNION ALL ".join(parts)
+
+
+def build_entities(con: duckdb.DuckDBPyConnection, id_key: bytes) -> int:
     """From ASSIGN, create temp tables of new entities and memberships; return entity count."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _rs_anchor AS
         WITH m AS MATERIALIZED (  -- a profile stands for its n_mentions identical mentions
-            SELECT c.cluster, p.unique_id, p.n_mentions, p.id_number, p.id_valid, p.passport,
-                   p.phone, p.name_key
-            FROM {PROFILES} p JOIN {PCLUSTER} c USING (node)
+            SELECT c.cluster, p.* FROM {PROFILES} p JOIN {PCLUSTER} c USING (node)
         ),
-        cand AS (
-            SELECT cluster, 1 AS strength, 'id_number' AS kind, id_number AS value,
-                   sum(n_mentions) AS c
-            FROM m WHERE id_valid AND id_number IS NOT NULL GROUP BY ALL
-            UNION ALL
-            SELECT cluster, 2, 'passport', passport, sum(n_mentions)
-            FROM m WHERE passport IS NOT NULL GROUP BY ALL
-            UNION ALL
-            SELECT cluster, 3, 'phone_name', phone || ' ' || name_key, sum(n_mentions)
-            FROM m WHERE phone IS NOT NULL AND name_key IS NOT NULL GROUP BY ALL
-            UNION ALL
-            SELECT cluster, 4, 'mention', min(unique_id), 1 FROM m GROUP BY cluster
-        )
+        cand AS ({anchor_candidates()})
         SELECT cluster,
-               first(kind ORDER BY strength, c DESC, value) AS anchor_kind,
-               first(value ORDER BY strength, c DESC, value) AS anchor_value
+               first(kind ORDER BY strength, rank, c DESC, value) AS anchor_kind,
+               first(value ORDER BY strength, rank, c DESC, value) AS anchor_value
         FROM cand GROUP BY cluster
         """
     )
+    base = entity_id_sql(id_key, "n.anchor_kind || ':' || n.anchor_value")
+    again = entity_id_sql(id_key, "anchor_kind || ':' || anchor_value || '#' || first_mention")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _rs_named AS
         WITH k AS (
             SELECT n.cluster, n.anchor_kind, n.anchor_value, s.n_mentions, s.first_mention,
-                   'P' || left(sha256(n.anchor_kind || ':' || n.anchor_value), 12) AS base
+                   {base} AS base
             FROM _rs_anchor n
             JOIN (SELECT c.cluster, sum(p.n_mentions) AS n_mentions,
                          min(p.unique_id) AS first_mention
@@ -64,9 +113,7 @@ def build_entities(con: duckdb.DuckDBPyConnection) -> int:
         )
         SELECT cluster, anchor_kind, anchor_value, n_mentions,
                CASE WHEN row_number() OVER (PARTITION BY base ORDER BY first_mention) = 1
-                    THEN base
-                    ELSE 'P' || left(sha256(anchor_kind || ':' || anchor_value || '#'
-                                            || first_mention), 12) END AS entity_id
+                    THEN base ELSE {again} END AS entity_id
         FROM k
         """
     )

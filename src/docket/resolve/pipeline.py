@@ -1,4 +1,4 @@
-"""`resolve(con)`: every person mention resolved into entities, swapped in atomically.
+"""`resolve(op, id_key=…)`: every person mention resolved into entities, swapped in atomically.
 
 Stages: profiles (collapse identical mentions) → blocking → deterministic links →
 model (stored, or trained) → scoring → constrained clustering → stable ids and
@@ -23,7 +23,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from docket.governance.handles import Operation, operation_path
 from docket.resolve import model as model_mod
-from docket.resolve.blocking import CANDIDATES, build_candidates
+from docket.resolve.blocking import CANDIDATES, build_candidates, estimated_recall
 from docket.resolve.cluster import DETERMINISTIC as KIND_DET
 from docket.resolve.cluster import MODEL as KIND_MODEL
 from docket.resolve.cluster import MUST as KIND_MUST
@@ -31,6 +31,7 @@ from docket.resolve.cluster import Edges, cluster
 from docket.resolve.deterministic import (
     ATTACH,
     ATTACH_RULES,
+    COMPATIBLE_NAMES,
     CONFIRMED_IDS,
     DETERMINISTIC,
     attach_contacts,
@@ -47,7 +48,7 @@ from docket.resolve.ids import (
     build_redirects,
 )
 from docket.resolve.judgements import latest as latest_judgements
-from docket.resolve.profiles import MEMBERS, PROFILES, build_profiles
+from docket.resolve.profiles import MEMBERS, NICKNAMES, PROFILES, build_profiles, present_columns
 from docket.resolve.score import (
     SCORED,
     copy_profiles,
@@ -56,7 +57,7 @@ from docket.resolve.score import (
     new_memory_connection,
     score_candidates,
 )
-from docket.resolve.train import train
+from docket.resolve.train import SAME_IDENTIFIER, train
 
 # Model links at or above this match weight are clustered: chosen on generated worlds,
 # between the recall lost above it and the relatives' borrowed ID numbers let in below it
@@ -85,6 +86,10 @@ class ResolveSummary:
     refused_id_conflict: int = 0
     refused_weak_chain: int = 0
     attached_contacts: int = 0  # contact records attached after clustering (phone, e-mail, name)
+    columns: tuple[str, ...] = ()  # the compared columns the data fills
+    blocking_rules: tuple[str, ...] = ()  # the blocking rules those columns allow
+    # share of linked pairs that more than one blocking rule generated (blocking.estimated_recall)
+    estimated_blocking_recall: float | None = None
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -107,9 +112,12 @@ class _Stages:
 
 
 @operation_path("resolve")
-def resolve(op: Operation, *, retrain: bool = False, progress: bool = True) -> ResolveSummary:
+def resolve(
+    op: Operation, *, id_key: bytes, retrain: bool = False, progress: bool = True
+) -> ResolveSummary:
     """Resolve every mention in the store into entities, inside the admin's operation;
-    returns what it did."""
+    returns what it did. `id_key` is the deployment's secret entity-id key
+    (`Docket.id_key`, from docket.store.keys): entity ids are keyed hashes of anchors."""
     con = op.con
     summary = ResolveSummary()
     bar = (
@@ -120,7 +128,7 @@ def resolve(op: Operation, *, retrain: bool = False, progress: bool = True) -> R
     if bar is not None:
         bar.start()
     try:
-        _run(con, retrain, summary, _Stages(summary, bar))
+        _run(con, retrain, id_key, summary, _Stages(summary, bar))
     finally:
         if bar is not None:
             bar.stop()
@@ -139,17 +147,23 @@ def resolve(op: Operation, *, retrain: bool = False, progress: bool = True) -> R
             "_rs_judged",
             PCLUSTER,
             CONFIRMED_IDS,
+            NICKNAMES,
         ):
             con.execute(f"DROP TABLE IF EXISTS temp.{t}")
     return summary
 
 
-def _run(con: duckdb.DuckDBPyConnection, retrain: bool, s: ResolveSummary, st: _Stages) -> None:
+def _run(
+    con: duckdb.DuckDBPyConnection, retrain: bool, id_key: bytes, s: ResolveSummary, st: _Stages
+) -> None:
     with st.stage("profiles"):
         s.mentions, s.profiles = build_profiles(con)
+        present = present_columns(con)
+        s.columns = tuple(sorted(present))
     with st.stage("blocking"):
-        report = build_candidates(con)
+        report = build_candidates(con, present)
         s.comparisons, s.skipped_block_keys = report.comparisons, report.skipped_keys
+        s.blocking_rules = report.rules
     with st.stage("deterministic links"):
         s.deterministic_links = build_deterministic(con)
         build_confirmed_ids(con)
@@ -163,8 +177,8 @@ def _run(con: duckdb.DuckDBPyConnection, retrain: bool, s: ResolveSummary, st: _
             copy_profiles(con, mem)
             # the prior depends on the store's size and duplication, not on the model:
             # estimated afresh on every run (once: it scans every candidate pair)
-            s.prior = _prior(con, s.profiles)
-            settings, version, origin = _model(con, mem, retrain, s.profiles, s.prior)
+            s.prior = _prior(con, s.profiles, present)
+            settings, version, origin = _model(con, mem, retrain, s.profiles, s.prior, present)
             s.model_version, s.trained = version, origin == "trained"
             scoring = {**settings, "probability_two_random_records_match": s.prior}
         with st.stage("scoring"):
@@ -174,8 +188,13 @@ def _run(con: duckdb.DuckDBPyConnection, retrain: bool, s: ResolveSummary, st: _
         _set_limit(con, budget)
     with st.stage("clustering"):
         _cluster(con, s)
+        s.estimated_blocking_recall = estimated_recall(
+            con,
+            f"""SELECT node_l, node_r FROM {DETERMINISTIC} UNION
+                SELECT node_l, node_r FROM {SCORED} WHERE match_weight >= {LINK_WEIGHT}""",
+        )
     with st.stage("ids and evidence"):
-        s.entities = build_entities(con)
+        s.entities = build_entities(con, id_key)
         s.redirects = build_redirects(con)
         s.links = _evidence(con, scoring, version)
     with st.stage("write"):
@@ -194,32 +213,49 @@ def _model(
     retrain: bool,
     profiles: int,
     prior: float,
+    present: frozenset[str],
 ) -> tuple[dict[str, Any], int, str | None]:
-    """(settings, version, origin of a new model to store, or None when reusing one)."""
+    """(settings, version, origin of a new model to store, or None when reusing one).
+
+    A stored model is reused when it was trained for this shape of data (it compares
+    every column the data fills); otherwise a model is trained — on a store too small to
+    train on, the shipped default serves when it covers the data's columns."""
     stored = None if retrain else model_mod.latest(con)
     enough = profiles >= model_mod.MIN_PROFILES_TO_TRAIN
     if stored is not None and not (enough and stored[2] == "default"):
-        return stored[1], stored[0], None
-    if enough:
-        settings, origin = train(mem, profiles, prior), "trained"
+        fits = model_mod.restrict(stored[1], present)
+        if fits is not None:
+            return fits, stored[0], None
+    default = None if enough else model_mod.restrict(model_mod.default_settings(), present)
+    if default is not None:
+        settings, origin = default, "default"
     else:
-        settings, origin = model_mod.default_settings(), "default"
+        settings, origin = train(mem, profiles, prior, present), "trained"
     version = int(
         con.execute("SELECT coalesce(max(version), 0) + 1 FROM resolve_models").fetchall()[0][0]
     )
     return settings, version, origin
 
 
-def _prior(con: duckdb.DuckDBPyConnection, profiles: int) -> float:
-    """Share of profile pairs that match: pairs sharing a valid ID, or name and date of
-    birth, over all pairs, assuming those rules find 80% of matches."""
+def _prior(con: duckdb.DuckDBPyConnection, profiles: int, present: frozenset[str]) -> float:
+    """Share of profile pairs that match: candidate pairs that deterministic rules the data
+    supports call matches — a valid ID number, a declared identifier with a compatible
+    name, or name and date of birth — over all pairs, assuming those rules find 80% of
+    matches."""
+    rules = ["(l.id_valid AND l.id_number = r.id_number)"]
+    if "birth_date" in present:
+        rules.append("(l.name_key = r.name_key AND l.birth_date = r.birth_date)")
+    if "identifier" in present:
+        rules.append(
+            f"({SAME_IDENTIFIER} AND coalesce(l.identifier_valid AND r.identifier_valid, true) "
+            f"AND {COMPATIBLE_NAMES})"
+        )
     sure = con.execute(
         f"""
         SELECT count(*) FROM {CANDIDATES} c
         JOIN {PROFILES} l ON l.node = c.node_l
         JOIN {PROFILES} r ON r.node = c.node_r
-        WHERE (l.id_valid AND l.id_number = r.id_number)
-           OR (l.name_key = r.name_key AND l.birth_date = r.birth_date)
+        WHERE {" OR ".join(rules)}
         """
     ).fetchall()[0][0]
     pairs = profiles * (profiles - 1) / 2
@@ -297,7 +333,7 @@ def _cluster(con: duckdb.DuckDBPyConnection, s: ResolveSummary) -> None:
     )
     con.execute(
         f"""INSERT INTO {CANDIDATES}
-            SELECT node_l, node_r FROM {DETERMINISTIC}
+            SELECT node_l, node_r, 0 FROM {DETERMINISTIC}
             ANTI JOIN {CANDIDATES} USING (node_l, node_r)"""
     )
     con.execute(

@@ -69,6 +69,8 @@ def evidence_sql(settings: dict[str, Any], prefix: str = "") -> str:
             f"{{'comparison': '{name}', 'level': CASE {case} END, "
             f"'weight': round({prefix}mw_{name}, 3)}}"
         )
+    if not items:
+        return "NULL::STRUCT(comparison VARCHAR, level VARCHAR, weight DOUBLE)[]"
     return "[" + ", ".join(items) + "]"
 
 
@@ -148,6 +150,12 @@ def score_candidates(
     non-links."""
     from splink import DuckDBAPI, Linker
 
+    if not settings["comparisons"]:  # the data fills no compared column: nothing to score
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {SCORED} (node_l BIGINT, node_r BIGINT, "
+            "match_weight DOUBLE)"
+        )
+        return 0
     _transfer(
         con,
         f"""

@@ -1,38 +1,42 @@
 """Training the model: u by random sampling, m by expectation maximisation.
 
-Splink computes the comparison vectors (the level each comparison reaches for a
-pair); the estimation itself runs here in numpy over agreement-pattern counts,
+The comparison vectors (the level each comparison reaches for a pair) are computed in
+one SQL statement from the levels' conditions (`gamma_sql`); the estimation itself runs
+here in numpy over agreement-pattern counts,
 which is fast and cannot fail on a level EM drives to zero (Splink 5 raises on
 an m of exactly 0). Samples are chosen by hashing ids, so the same profiles
 give the same model whatever their row order.
 
-* u: all pairs among a hash-chosen sample of about sqrt(2 · U_SAMPLE_PAIRS)
-  profiles (2e6 pairs: enough, and minutes cheaper than 1e7+). A first level that is
+* u: all pairs among a hash-chosen sample of profiles: 20 pairs per profile, from 1e6
+  to 2e6 pairs (enough, and minutes cheaper than 1e7+). A first level that is
   one value agreeing exactly (same ID, passport, phone, e-mail, address, Hanzi name) is
   reached by a few random pairs in 10^5: its u is computed exactly from the value counts
   over all profiles (the share of pairs with the same value, which is what sampling
   estimates) rather than from the handful of sampled pairs that reach it.
-* m: one EM session per training blocking rule (pairs sharing an ID number;
-  pairs sharing name and date of birth), each estimating the comparisons its
-  rule does not use; estimates are averaged (a list without ID numbers learns its
-  name weights from the phone and e-mail sessions). ID number and passport keep their
-  fixed m (see model.py).
+* m: one EM session per training blocking rule the data's columns allow
+  (`em_sessions`: pairs sharing an ID number, a declared identifier, name and date of
+  birth, a phone, an e-mail; without ID numbers also a date of birth, a postal code),
+  each estimating the comparisons its rule does not use; estimates are averaged (a list
+  without ID numbers learns its name weights from the other sessions). ID number and
+  passport keep their fixed m (see comparisons.py).
 """
 
 from __future__ import annotations
 
-import logging
 import math
+import re
 from typing import Any
 
 import duckdb
 import numpy as np
 import numpy.typing as npt
 
-from docket.resolve.model import _FIXED_M, U_FLOOR, base_settings
-from docket.resolve.score import drop_splink_tables
+from docket.resolve.comparisons import FIXED_M
+from docket.resolve.model import U_FLOOR, base_settings
 
-U_SAMPLE_PAIRS = 2_000_000
+# random pairs for u: 20 per profile, at least 1e6 (Splink's FEBRL examples) and at most 2e6
+U_SAMPLE_PAIRS = (1_000_000, 2_000_000)
+U_PAIRS_PER_PROFILE = 20
 EM_MAX_PAIRS = 300_000
 EM_ITERATIONS = 30
 M_FLOOR = 1e-6
@@ -44,48 +48,99 @@ EXACT_FIRST_LEVEL = {
     "name": ("name_hanzi", "name_pinyin IS NOT NULL AND person_name"),
     "id_number": ("id_number", "id_number IS NOT NULL"),
     "passport": ("passport", "passport IS NOT NULL"),
+    "identifier": ("identifier_scheme || ':' || identifier", "identifier IS NOT NULL"),
     "phone": ("phone", "phone IS NOT NULL"),
     "email": ("lower(email)", "email IS NOT NULL"),
     "address": ("lower(address)", "address IS NOT NULL"),
+    "street": ("street", "street IS NOT NULL"),
+    "house_number": ("house_number", "house_number IS NOT NULL"),
+    "locality": ("locality", "locality IS NOT NULL"),
+    "postal_code": ("postal_code", "postal_code IS NOT NULL"),
+    "address_region": ("region", "region IS NOT NULL"),
 }
-EM_SESSIONS = (
-    ("l.id_number = r.id_number", ("id_number",)),
-    ("l.name_key = r.name_key AND l.birth_date = r.birth_date", ("name", "birth_date")),
-    ("l.phone = r.phone", ("phone",)),
-    ("l.email = r.email", ("email",)),
-)
+SAME_IDENTIFIER = "l.identifier = r.identifier AND l.identifier_scheme = r.identifier_scheme"
+
+
+def em_sessions(present: frozenset[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """(SQL join condition on profiles l / r, comparisons the rule makes agree) for every
+    training rule the `present` columns allow. A lone date of birth or postal code is a
+    rule only without resident ID numbers: there the ID sessions see what they would,
+    and pairs sharing only a birthday are mostly strangers and relatives."""
+    rules: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+        ("l.id_number = r.id_number", ("id_number",), ("id_number",)),
+        (SAME_IDENTIFIER, ("identifier",), ("identifier",)),
+        (
+            "l.name_key = r.name_key AND l.birth_date = r.birth_date",
+            ("name", "birth_date"),
+            ("name_key", "birth_date"),
+        ),
+        ("l.phone = r.phone", ("phone",), ("phone",)),
+        ("l.email = r.email", ("email",), ("email",)),
+    ]
+    if "id_number" not in present:
+        rules += [
+            ("l.birth_date = r.birth_date", ("birth_date",), ("birth_date",)),
+            ("l.postal_code = r.postal_code", ("postal_code",), ("postal_code",)),
+        ]
+    return [(sql, fixed) for sql, fixed, needs in rules if set(needs) <= present]
+
+
+def _sides(sql: str) -> str:
+    """A Splink level condition ('"x_l" = "x_r"') over the aliases l and r (l.x = r.x)."""
+    return re.sub(r'"(\w+)_([lr])"', r'\2."\1"', sql)
+
+
+def gamma_sql(comp: dict[str, Any]) -> str:
+    """SQL: the comparison's level for a pair of profiles l, r, numbered as Splink numbers
+    them (-1 the null level; the first other level n-1, down to 0)."""
+    levels = comp["comparison_levels"]
+    n = sum(1 for lv in levels if not lv.get("is_null_level"))
+    whens, g = [], n
+    for lv in levels:
+        if lv.get("is_null_level"):
+            whens.append(f"WHEN {_sides(lv['sql_condition'])} THEN -1")
+            continue
+        g -= 1
+        if lv["sql_condition"].strip().upper() == "ELSE":
+            whens.append(f"ELSE {g}")
+        else:
+            whens.append(f"WHEN {_sides(lv['sql_condition'])} THEN {g}")
+    if not whens[-1].startswith("ELSE"):
+        whens.append("ELSE 0")
+    return f"CASE {' '.join(whens)} END"
 
 
 def _patterns(
     mem: duckdb.DuckDBPyConnection, settings: dict[str, Any], pairs_sql: str
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Distinct comparison vectors (gamma per comparison) of the pairs, and their counts."""
-    from splink import DuckDBAPI, Linker
-
-    mem.execute(f"CREATE OR REPLACE TABLE _train_pairs AS {pairs_sql}")
-    db_api = DuckDBAPI(connection=mem)
-    retain = {"retain_matching_columns": True, "retain_intermediate_calculation_columns": False}
-    linker = Linker(db_api.register("profiles"), {**settings, **retain}, log_level=logging.ERROR)
-    linker.table_management.register_blocked_pairs_for_predict(db_api.register("_train_pairs"))
-    pred = linker.inference.predict(warning_mode="never")
+    """Distinct comparison vectors (gamma per comparison) of the pairs (`pairs_sql` gives
+    join_key_l, join_key_r), and their counts. Computed in one SQL statement from the
+    levels' conditions: the same levels Splink computes when scoring, without its
+    per-call set-up."""
     names = [c["output_column_name"] for c in settings["comparisons"]]
-    gammas = ", ".join(f"gamma_{n}" for n in names)
+    gammas = ", ".join(
+        f"{gamma_sql(c)} AS gamma_{c['output_column_name']}" for c in settings["comparisons"]
+    )
     rows = mem.sql(
-        f"SELECT {gammas}, count(*) FROM {pred.physical_name} GROUP BY ALL ORDER BY ALL"
+        f"""SELECT {", ".join(f"gamma_{n}" for n in names)}, count(*) AS n
+            FROM (SELECT {gammas} FROM ({pairs_sql}) p
+                  JOIN profiles l ON l.unique_id = p.join_key_l
+                  JOIN profiles r ON r.unique_id = p.join_key_r)
+            GROUP BY ALL ORDER BY ALL"""
     ).fetchnumpy()
-    drop_splink_tables(mem)
-    mem.execute("DROP TABLE _train_pairs")
-    if not len(rows["count_star()"]):
+    if not len(rows["n"]):
         return np.zeros((0, len(names)), dtype=np.int64), np.zeros(0)
     pat = np.stack([np.asarray(rows[f"gamma_{n}"], dtype=np.int64) for n in names], axis=1)
-    return pat, np.asarray(rows["count_star()"], dtype=np.float64)
+    return pat, np.asarray(rows["n"], dtype=np.float64)
 
 
 def estimate_u(
     mem: duckdb.DuckDBPyConnection, settings: dict[str, Any], n_profiles: int
 ) -> list[npt.NDArray[np.float64]]:
     """u per comparison level (index = gamma value) from random pairs."""
-    k = max(2, min(n_profiles, math.ceil(math.sqrt(2 * U_SAMPLE_PAIRS))))
+    low, high = U_SAMPLE_PAIRS
+    pairs = min(high, max(low, U_PAIRS_PER_PROFILE * n_profiles))
+    k = max(2, min(n_profiles, math.ceil(math.sqrt(2 * pairs))))
     sample = f"(SELECT unique_id FROM profiles ORDER BY hash(unique_id), unique_id LIMIT {k})"
     pat, cnt = _patterns(
         mem,
@@ -115,9 +170,9 @@ def _agreeing_share(mem: duckdb.DuckDBPyConnection, value: str, where: str) -> f
     """Share of profile pairs (among those `where` holds for) with the same `value`."""
     same, total = mem.execute(
         f"""SELECT (SELECT coalesce(sum(c * (c - 1) / 2), 0)
-                    FROM (SELECT count(*) AS c FROM profiles WHERE {where} AND {value} IS NOT NULL
-                          GROUP BY {value})),
-                   (SELECT count(*) FROM profiles WHERE {where})"""
+                    FROM (SELECT count(*) AS c FROM profiles
+                          WHERE ({where}) AND ({value}) IS NOT NULL GROUP BY {value})),
+                   (SELECT count(*) FROM profiles WHERE ({where}))"""
     ).fetchall()[0]
     pairs = total * (total - 1) / 2
     return float(same) / pairs if pairs else 0.0
@@ -205,9 +260,12 @@ def em(
     return m
 
 
-def train(mem: duckdb.DuckDBPyConnection, n_profiles: int, prior: float) -> dict[str, Any]:
-    """A trained settings dict for the `profiles` table in `mem`."""
-    settings = base_settings()
+def train(
+    mem: duckdb.DuckDBPyConnection, n_profiles: int, prior: float, present: frozenset[str]
+) -> dict[str, Any]:
+    """A trained settings dict for the `profiles` table in `mem`, whose filled columns are
+    `present`."""
+    settings = base_settings(present)
     comps = settings["comparisons"]
     # placeholder u so Splink can compute comparison vectors before u is known
     for comp in comps:
@@ -218,7 +276,7 @@ def train(mem: duckdb.DuckDBPyConnection, n_profiles: int, prior: float) -> dict
     start = [_starting_m(c) for c in comps]
     estimates: list[list[npt.NDArray[np.float64]]] = [[] for _ in comps]
     names = [c["output_column_name"] for c in comps]
-    for condition, fixed_by_rule in EM_SESSIONS:
+    for condition, fixed_by_rule in em_sessions(present):
         pat, cnt = _patterns(
             mem,
             settings,
@@ -230,7 +288,7 @@ def train(mem: duckdb.DuckDBPyConnection, n_profiles: int, prior: float) -> dict
         if not len(cnt):
             continue
         use = [n not in fixed_by_rule for n in names]
-        est = [use[i] and names[i] not in _FIXED_M for i in range(len(names))]
+        est = [use[i] and names[i] not in FIXED_M for i in range(len(names))]
         m = em(pat, cnt, start, u, est, use, fixed=[_fixed_levels(c) for c in comps])
         for i, flag in enumerate(est):
             if flag:

@@ -41,6 +41,20 @@ class Property:
     type: str
     label: str
     ftm: str  # the FollowTheMoney property name (same as `name` unless renamed)
+    # Person properties: the `mentions` column holding the value (the matching key for a
+    # structured value such as a name), the columns of each part of a structured value,
+    # the column saying whether the value passed its check, and whether resolve compares it
+    column: str | None = None
+    parts: tuple[tuple[str, str], ...] = ()  # (normaliser part, mentions column)
+    valid: str | None = None
+    compared: bool = True
+
+    def columns(self) -> tuple[str, ...]:
+        """Every mentions column this property fills, in declaration order."""
+        out = dict.fromkeys([*([self.column] if self.column else []), *(c for _, c in self.parts)])
+        if self.valid:
+            out.setdefault(self.valid)
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -184,10 +198,35 @@ def _properties(path: Path, key: str, raw: Any, types: dict[str, ValueType]) -> 
             raise ModelError(
                 path, f"{pkey}.type", f"unknown type {ptype!r}; known: {', '.join(sorted(types))}"
             )
+        column = pbody.get("column")
+        parts = _mapping(path, f"{pkey}.parts", pbody.get("parts") or {})
+        for part, col in parts.items():
+            _check_column(path, f"{pkey}.parts.{part}", col)
+        if column is not None:
+            _check_column(path, f"{pkey}.column", column)
+        valid = pbody.get("valid")
+        if valid is not None:
+            _check_column(path, f"{pkey}.valid", valid)
         props[pname] = Property(
-            pname, ptype, str(pbody.get("label", pname)), str(pbody.get("ftm", pname))
+            pname,
+            ptype,
+            str(pbody.get("label", pname)),
+            str(pbody.get("ftm", pname)),
+            column=column,
+            parts=tuple((str(k), str(v)) for k, v in parts.items()),
+            valid=valid,
+            compared=bool(pbody.get("compared", True)),
         )
     return props
+
+
+_COLUMN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _check_column(path: Path, key: str, name: Any) -> str:
+    if not isinstance(name, str) or not _COLUMN.match(name):
+        raise ModelError(path, key, f"{name!r} is not a column name (lower case, digits, _)")
+    return name
 
 
 def _parties(path: Path, key: str, raw: Any) -> dict[str, Party]:

@@ -266,12 +266,13 @@ class Session:
         from docket.resolve.pipeline import resolve
 
         with self._operation("resolve", [ADMIN], params={"retrain": retrain}) as op:
-            summary = resolve(op, retrain=retrain, progress=progress)
+            summary = resolve(op, id_key=self._docket.id_key, retrain=retrain, progress=progress)
             op.result_count = summary.entities
             op.params.update(
                 mentions=summary.mentions,
                 comparisons=summary.comparisons,
                 model_version=summary.model_version,
+                estimated_blocking_recall=summary.estimated_blocking_recall,
             )
         return summary
 
@@ -322,7 +323,7 @@ class Session:
         from docket.resolve.pipeline import resolve
 
         def reresolve(op: Operation) -> object:
-            return resolve(op, progress=False)
+            return resolve(op, id_key=self._docket.id_key, progress=False)
 
         with self._operation("purge.dry-run" if dry_run else "purge", [ADMIN]) as op:
             rep = retention.purge(op, dry_run=dry_run, reresolve=reresolve)

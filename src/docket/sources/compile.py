@@ -8,8 +8,8 @@ and keeps only the columns later statements read; then one ``INSERT … SELECT``
 target fills mentions, things, holdings, events and event parties. A row whose
 ``__reason`` is set goes to quarantine instead.
 
-The mention columns are a contract (store/tables.sql); `MENTION_COLUMNS` binds
-them to Person properties of the model.
+The mention columns are a contract (store/tables.sql): person.yaml names the column each
+Person property fills (`docket.schema.columns`).
 """
 
 from __future__ import annotations
@@ -21,28 +21,39 @@ import duckdb
 
 from docket.normalize.sql import SQL_SHORTCUTS
 from docket.schema import Model, model
+from docket.schema.columns import DECLARED
 from docket.sources import template
-from docket.sources.mapping import PERSON, Field, SourceMapping, ThingSpec
+from docket.sources.mapping import (
+    PERSON,
+    Field,
+    SourceMapping,
+    ThingSpec,
+)
 from docket.sources.readers import BAD_BYTES, RAW, REJ, ident, lit, present
 
 NORM = "_docket_norm"
 LOOKUP = "_docket_lookup_"  # + normaliser name
 THINGS = "_docket_things"
 
-# mentions column → Person property (scalar value of its normaliser)
-MENTION_COLUMNS = {
-    "passport": "passportNumber",
-    "phone": "phone",
-    "email": "email",
-    "address": "address",
-    "region_code": "regionCode",
-    "nationality": "nationality",
-}
+# The Person properties with parts or a check (name, ID number) and those ingest may derive
+# from the ID number (birth date, sex) are written by `mentions()` itself; every other
+# property fills its one column (person.yaml `column:`) with its scalar value.
+# mentions column → the part of the resident-ID normaliser's result that states it when the
+# row does not
+_FROM_ID = {"birth_date": "birth_date", "sex": "sex"}
 # things column → Place / thing property (others go to the JSON `properties`)
 _THING_COLUMNS = {"region_code": "regionCode", "latitude": "latitude", "longitude": "longitude"}
-_NAME_PARTS = ("hanzi", "pinyin", "family", "given", "key", "initials")
 # A field's input (i<n>) or normalised value (f<n>) as later statements name it in NORM.
 _FIELD_COLUMN = re.compile(r"\b([if][0-9]+)\b")
+
+
+def lookup_table_name(normalizer: str) -> str:
+    """The temp table of a normaliser's lookup ('identifier:au-tfn' → …_identifier_au_tfn)."""
+    return LOOKUP + re.sub(r"[^0-9A-Za-z]", "_", normalizer)
+
+
+# SQL type of an identifier lookup's answer (normalize.identifier.ARROW_TYPE)
+IDENTIFIER_TYPE = "STRUCT(number VARCHAR, valid BOOLEAN)"
 
 
 def _column_order(col: str) -> tuple[int, str]:
@@ -103,7 +114,11 @@ class _Compiler:
         sha256: str,
         transcoded: bool,
     ) -> None:
-        self.m, self.types, self.model = m, types, model()
+        self.m, self.model = m, model()
+        self.types = {
+            **types,
+            **{i.field.normalizer or "": IDENTIFIER_TYPE for i in m.identifiers},
+        }
         self.src, self.file, self.sha = lit(source), lit(file), lit(sha256)
         self.transcoded = transcoded
         self.index = {id(f): i for i, f in enumerate(m.fields())}
@@ -214,7 +229,7 @@ class _Compiler:
                     f"SELECT {self._input(f)} AS k FROM {RAW}" for f in fields
                 )
                 inner = f"SELECT DISTINCT k, k AS i FROM ({union}) WHERE k IS NOT NULL"
-            stmts.append(Lookup(n, inner, f"{LOOKUP}{n}"))
+            stmts.append(Lookup(n, inner, lookup_table_name(n)))
         for f in self.m.fields():
             i = self.index[id(f)]
             if f.format is None and f.normalizer is not None and f.normalizer in keyed:
@@ -235,11 +250,11 @@ class _Compiler:
                         f"CASE WHEN __w{i} THEN {out} END",
                     )
                 values += [f"{inp} AS i{i}", f"{out} AS f{i}"]
-                joins.append(f"LEFT JOIN {LOOKUP}{f.normalizer} j{i} ON j{i}.k = __c{i}")
+                joins.append(f"LEFT JOIN {lookup_table_name(f.normalizer)} j{i} ON j{i}.k = __c{i}")
             elif f.format is None and f.normalizer is not None:
                 staged.append(f"{self._input(f)} AS i{i}")
                 values += [f"i{i}", f"j{i}.r AS f{i}"]
-                joins.append(f"LEFT JOIN {LOOKUP}{f.normalizer} j{i} ON j{i}.k = i{i}")
+                joins.append(f"LEFT JOIN {lookup_table_name(f.normalizer)} j{i} ON j{i}.k = i{i}")
             else:
                 staged.append(f"{self._input(f)} AS i{i}")
                 values += [f"i{i}", f"{self._normalised(f, f'i{i}')} AS f{i}"]
@@ -302,47 +317,36 @@ class _Compiler:
             nin, nval = "__name_in", "__name"
         else:
             nin = nval = ""
+        person = self.model.kind("Person").properties
         if nval:
             cols["name_raw"] = nin
-            names = dict(
-                zip(
-                    _NAME_PARTS,
-                    (
-                        "name_hanzi",
-                        "name_pinyin",
-                        "family_name",
-                        "given_name",
-                        "name_key",
-                        "initials",
-                    ),
-                    strict=True,
-                )
-            )
-            for part, col in names.items():
+            for part, col in person["name"].parts:
                 cols[col] = f"{nval}.{part}"
         ident_f = p.get("idNumber")
         id_rtype = self.types.get(ident_f.normalizer or "") if ident_f else None
         id_ok = ""
+        id_cols = dict(person["idNumber"].parts)
         if ident_f is not None and _has(id_rtype, "number"):
             fi = f"f{self.index[id(ident_f)]}"
-            cols["id_number"] = f"{fi}.number"
+            for id_part, col in id_cols.items():
+                if _has(id_rtype, id_part):
+                    cols[col] = f"{fi}.{id_part}"
             if _has(id_rtype, "valid"):
-                cols["id_valid"] = f"{fi}.valid"
                 id_ok = fi
         elif ident_f is not None:
-            cols["id_number"] = self.scalar(ident_f)
-        for col, prop, part in (
-            ("birth_date", "birthDate", "birth_date"),
-            ("sex", "gender", "sex"),
-        ):
-            stated = self.scalar(p[prop]) if prop in p else "NULL"
-            if id_ok and _has(id_rtype, part):
-                cols[col] = f"COALESCE({stated}, CASE WHEN {id_ok}.valid THEN {id_ok}.{part} END)"
-            elif prop in p:
-                cols[col] = stated
-        for col, prop in MENTION_COLUMNS.items():
-            if prop in p:
-                cols[col] = self.scalar(p[prop])
+            cols[id_cols["number"]] = self.scalar(ident_f)
+        for prop in person.values():
+            if prop.parts or prop.column is None or prop.name == "name":
+                continue
+            stated = self.scalar(p[prop.name]) if prop.name in p else None
+            # a valid ID number states birth date and sex (parts of its normaliser's result)
+            from_id = _FROM_ID.get(prop.column)
+            if id_ok and from_id and _has(id_rtype, from_id):
+                derived = f"CASE WHEN {id_ok}.valid THEN {id_ok}.{from_id} END"
+                cols[prop.column] = f"COALESCE({stated or 'NULL'}, {derived})"
+            elif stated is not None:
+                cols[prop.column] = stated
+        cols.update(self._declared())
         names_sql = ", ".join(cols)
         values = ", ".join(cols.values())
         return (
@@ -351,6 +355,25 @@ class _Compiler:
             f"SELECT {self.src} || ':' || __rk, {self.src}, __rk, {self.sha}, __row, now()"
             f"{', ' if cols else ''}{values} FROM {NORM} WHERE __reason IS NULL"
         )
+
+    def _declared(self) -> dict[str, str]:
+        """The declared identifier columns: the strongest identifier the row has."""
+        specs = sorted(self.m.identifiers, key=lambda s: s.strength)
+        if not specs:
+            return {}
+        vals = [f"f{self.index[id(s.field)]}" for s in specs]
+        have = [f"{v}.number IS NOT NULL" for v in vals]
+
+        def pick(values: list[str]) -> str:
+            whens = " ".join(f"WHEN {h} THEN {v}" for h, v in zip(have, values, strict=True))
+            return f"CASE {whens} END"
+
+        return {
+            DECLARED["value"]: pick([f"{v}.number" for v in vals]),
+            DECLARED["scheme"]: pick([lit(s.scheme) for s in specs]),
+            DECLARED["valid"]: pick([f"{v}.valid" for v in vals]),
+            DECLARED["strength"]: pick([str(s.strength) for s in specs]),
+        }
 
     def _json(self, fields: list[Field]) -> str:
         if not fields:

@@ -8,6 +8,7 @@ names a special-category column or property is refused outright.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ _TOP_KEYS = {
     "legal_basis",
     "record_key",
     "person",
+    "identifiers",
     "things",
     "holdings",
     "events",
@@ -69,6 +71,18 @@ class Field:
     normalizer: str | None  # None: stored as delivered (trimmed)
     on_invalid: str  # "quarantine" | "null"
     timezone: str
+
+
+@dataclass(frozen=True)
+class IdentifierSpec:
+    """An identifier of the row's person declared with its scheme (`identifiers:`)."""
+
+    scheme: str  # python-stdnum's name ('au-tfn', 'iban') or the mapping's own
+    strength: int  # 1 strongest; compared with person.yaml's identifiers for entity ids
+    field: Field  # normaliser 'identifier:<scheme>'
+
+
+IDENTIFIER_NORMALIZER = "identifier:"
 
 
 @dataclass(frozen=True)
@@ -111,6 +125,7 @@ class SourceMapping:
     legal_basis: str | None
     record_key: tuple[template.Part, ...]
     person: tuple[Field, ...]
+    identifiers: tuple[IdentifierSpec, ...]
     things: tuple[ThingSpec, ...]
     holdings: tuple[HoldingSpec, ...]
     events: tuple[EventSpec, ...]
@@ -121,7 +136,7 @@ class SourceMapping:
         return any(fnmatch.fnmatch(name, p) for p in self.patterns)
 
     def fields(self) -> list[Field]:
-        out = list(self.person)
+        out = [*self.person, *(i.field for i in self.identifiers)]
         for t in self.things:
             out += [t.key, *t.properties]
         for e in self.events:
@@ -233,6 +248,39 @@ def _fields(m: Model, file: str, key: str, kind: str, raw: Any) -> tuple[Field, 
     return tuple(out)
 
 
+def _identifiers(m: Model, file: str, raw: Any) -> tuple[IdentifierSpec, ...]:
+    """`identifiers: [{column: soc_sec_id, scheme: au-tfn, strength: 2}, …]`."""
+    from docket.normalize.identifier import check_scheme
+
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise _fail(file, "identifiers", "expected a list of {column, scheme, strength}")
+    out = []
+    for i, body in enumerate(raw):
+        key = f"identifiers[{i}]"
+        body = _dict(file, key, body)
+        unknown = set(body) - {"column", "scheme", "strength", "when"}
+        if unknown:
+            allowed = "column, scheme, strength, when"
+            raise _fail(file, f"{key}.{sorted(unknown)[0]}", f"unknown key; allowed: {allowed}")
+        scheme = _str(file, f"{key}.scheme", body.get("scheme"))
+        problem = check_scheme(scheme)
+        if problem:
+            raise _fail(file, f"{key}.scheme", f"{scheme!r}: {problem}")
+        _check_special(m, file, f"{key}.scheme", scheme, "scheme")
+        strength = body.get("strength", 2)
+        if not isinstance(strength, int) or isinstance(strength, bool) or strength < 1:
+            raise _fail(file, f"{key}.strength", "expected a positive integer (1 is strongest)")
+        spec = {k: v for k, v in body.items() if k in ("column", "when")}
+        if "column" not in spec:
+            raise _fail(file, f"{key}.column", "required: the column holding the identifier")
+        f = _field(m, file, key, "identifier", "string", spec)
+        f = dataclasses.replace(f, normalizer=IDENTIFIER_NORMALIZER + scheme)
+        out.append(IdentifierSpec(scheme, strength, f))
+    return tuple(out)
+
+
 def _kind(m: Model, file: str, key: str, raw: Any, group: str) -> str:
     name = _str(file, key, raw)
     known = sorted(k.name for k in m.of_group(group))
@@ -326,6 +374,9 @@ def parse_mapping(data: Any, file: str, m: Model | None = None) -> SourceMapping
     if retention is not None and (not isinstance(retention, int) or retention < 1):
         raise _fail(file, "retention_days", "expected a positive number of days")
     person = _fields(m, file, "person", "Person", body.get("person"))
+    identifiers = _identifiers(m, file, body.get("identifiers"))
+    if identifiers and not person:
+        raise _fail(file, "identifiers", "identifiers belong to the row's person: add `person`")
     things = _things(m, file, body.get("things"))
     holdings = []
     for i, h in enumerate(body.get("holdings") or []):
@@ -377,6 +428,7 @@ def parse_mapping(data: Any, file: str, m: Model | None = None) -> SourceMapping
         legal_basis=None if body.get("legal_basis") is None else str(body["legal_basis"]),
         record_key=record_key,
         person=person,
+        identifiers=identifiers,
         things=things,
         holdings=tuple(holdings),
         events=tuple(events),

@@ -58,6 +58,24 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE watchlist ADD COLUMN jurisdiction VARCHAR",
         ),
     ),
+    Migration(
+        5,
+        "mentions keep address parts and the identifier a mapping declares",
+        tuple(
+            f"ALTER TABLE mentions ADD COLUMN {column} {sql_type}"
+            for column, sql_type in (
+                ("street", "VARCHAR"),
+                ("house_number", "VARCHAR"),
+                ("locality", "VARCHAR"),
+                ("postal_code", "VARCHAR"),
+                ("region", "VARCHAR"),
+                ("identifier", "VARCHAR"),
+                ("identifier_scheme", "VARCHAR"),
+                ("identifier_valid", "BOOLEAN"),
+                ("identifier_strength", "INTEGER"),
+            )
+        ),
+    ),
 )
 CURRENT = MIGRATIONS[-1].version if MIGRATIONS else 1
 

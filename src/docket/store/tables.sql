@@ -50,10 +50,20 @@ CREATE TABLE IF NOT EXISTS mentions (
     passport       VARCHAR,
     phone          VARCHAR,              -- E.164
     email          VARCHAR,
-    address        VARCHAR,
+    address        VARCHAR,              -- one line, as delivered (trimmed)
     region_code    VARCHAR,              -- GB/T 2260, 2/4/6 digits
     nationality    VARCHAR,
-    loaded_at      TIMESTAMPTZ NOT NULL
+    loaded_at      TIMESTAMPTZ NOT NULL,
+    -- schema version 4 (store/migrations.py):
+    street         VARCHAR,              -- address parts as the mapping gives them (trimmed)
+    house_number   VARCHAR,
+    locality       VARCHAR,
+    postal_code    VARCHAR,
+    region         VARCHAR,
+    identifier     VARCHAR,              -- the strongest identifier the mapping declares (compact form)
+    identifier_scheme   VARCHAR,         -- its scheme ('au-tfn', 'iban', or the mapping's own name)
+    identifier_valid    BOOLEAN,         -- python-stdnum's check; NULL for a scheme it does not know
+    identifier_strength INTEGER          -- its strength (1 strongest), from the mapping
 );
 
 -- Phones, accounts, vehicles, social accounts, places. One row per thing (deduplicated on thing_id).
