@@ -19,7 +19,7 @@ import duckdb
 from docket import settings
 from docket.errors import StoreError
 
-_PACKAGES_WITH_TABLES = ("store", "resolve", "governance")
+_PACKAGES_WITH_TABLES = ("store", "resolve", "governance", "graph")
 
 
 def ddl_statements() -> list[str]:
