@@ -21,6 +21,7 @@ _COMMAND_MODULES = (
     "docket.sources.cli",
     "docket.resolve.cli",
     "docket.governance.cli",
+    "docket.graph.cli",
 )
 
 app = typer.Typer(

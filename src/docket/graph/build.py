@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -172,13 +173,14 @@ def _stage_whereabouts(cur: duckdb.DuckDBPyConnection, m: Model, scoped: bool) -
     )
     cur.unregister("_g_regions_arrow")
     cur.execute(
-        "CREATE OR REPLACE TEMP TABLE _g_where AS SELECT w.entity_id, w.start_at, w.end_at, w.place_id, "
-        "t.kind AS place_kind, t.name AS place_name, t.region_code, "
+        "CREATE OR REPLACE TEMP TABLE _g_where AS SELECT w.entity_id, w.start_at, w.end_at, "
+        "w.place_id, t.kind AS place_kind, t.name AS place_name, t.region_code, "
         "coalesce(t.latitude, r.latitude) AS latitude, "
         "coalesce(t.longitude, r.longitude) AS longitude, w.event_id, w.event_kind, w.role, "
         f"w.via, w.spot FROM ({' UNION ALL '.join(selects)}) w "
         "JOIN things t ON t.thing_id = w.place_id "
-        "LEFT JOIN _g_regions r ON r.code = t.region_code WHERE w.start_at IS NOT NULL"
+        "LEFT JOIN _g_regions r ON r.code = rpad(t.region_code, 6, '0') "
+        "WHERE w.start_at IS NOT NULL"
     )
 
 
@@ -355,10 +357,8 @@ def _stage_scope(
 
 
 def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
-    try:
+    with suppress(duckdb.Error):  # no transaction was open
         cur.execute("ROLLBACK")
-    except duckdb.Error:
-        pass  # no transaction was open
 
 
 def _drop_staging(cur: duckdb.DuckDBPyConnection) -> None:

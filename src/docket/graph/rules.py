@@ -163,10 +163,7 @@ def pair_facts(kind: Kind, edge: Edge, scoped: bool) -> Fact:
     start_a, end_a = spot_interval(kind, "a")
     start_b, end_b = spot_interval(kind, "b")
     tests = [condition(kind, c) for c in edge.when_any]
-    if t.overlap:
-        tests_time = f"{start_a} < {end_b} AND {start_b} < {end_a}"
-    else:
-        tests_time = "true"
+    tests_time = f"{start_a} < {end_b} AND {start_b} < {end_a}" if t.overlap else "true"
     factor = "1"
     if edge.stronger is not None:
         cond, mult = edge.stronger
@@ -271,7 +268,7 @@ def whereabouts_rows(m: Model, kind: Kind, scoped: bool) -> list[str]:
 
 def spot_rows(kind: Kind) -> str:
     """SELECT of every event of a kind with a `together` rule: (event_id, kind, spot,
-    start_at, end_at, test, detail) — all of them, also in an update (partners may be old events)."""
+    start_at, end_at, test, detail)."""
     start, end = spot_interval(kind)
     props = detail_props(kind)
     detail = (
@@ -280,7 +277,7 @@ def spot_rows(kind: Kind) -> str:
         else "NULL"
     )
     return (
-        f"SELECT e.event_id, {lit(kind.name)} AS kind, {spot_key(kind)} AS spot, {start} AS start_at, "
-        f"{end} AS end_at, {lit(spot_test(kind))} AS test, {detail} AS detail FROM events e "
+        f"SELECT e.event_id, {lit(kind.name)} AS kind, {spot_key(kind)} AS spot, "
+        f"{start} AS start_at, {end} AS end_at, {lit(spot_test(kind))} AS test, {detail} AS detail FROM events e "
         f"{spot_joins(kind)} WHERE e.kind = {lit(kind.name)}"
     )

@@ -37,7 +37,9 @@ def resolve_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Resolve every person mention into entities (deterministic links, model, clustering)."""
+    """Resolve every person mention into entities (deterministic links, model, clustering),
+    then rebuild the relationship graph on them."""
+    from docket.graph import build_graph
     from docket.resolve.pipeline import resolve
 
     con = connect(db)
@@ -50,6 +52,8 @@ def resolve_cmd(
                 comparisons=summary.comparisons,
                 model_version=summary.model_version,
             )
+            graph = build_graph(con)
+            op.params.update(edges=graph.edges, graph_seconds=graph.seconds)
     finally:
         con.close()
     table = Table(title="resolve")
@@ -74,6 +78,9 @@ def resolve_cmd(
         ("model", f"v{summary.model_version}" + (" (trained now)" if summary.trained else "")),
     ]
     rows += [(f"  {k} (s)", f"{v:.2f}") for k, v in summary.stage_seconds.items()]
+    rows += [("graph edges", f"{graph.total_edges:,}")]
+    rows += [(f"  {k}", f"{n:,}") for k, n in graph.edges.items()]
+    rows += [("  graph (s)", f"{graph.seconds:.2f}")]
     for k, v in rows:
         table.add_row(k, v)
     _console().print(table)
