@@ -4,7 +4,8 @@ The person–person edges within `hops` of the seeds are read (docket.graph.neig
 edges between the nodes found are added, parallel edges of several kinds summed into one
 weight, and igraph's `community_leiden` runs with the modularity objective (its default,
 CPM at resolution 1, leaves every node alone) at resolution RESOLUTION. Each member's
-centrality is its weighted PageRank in the graph searched; its degree is its weighted degree inside its community.
+centrality is its weighted PageRank in the graph searched; its degree is its weighted
+degree inside its community.
 """
 
 from __future__ import annotations

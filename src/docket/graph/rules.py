@@ -278,6 +278,6 @@ def spot_rows(kind: Kind) -> str:
     )
     return (
         f"SELECT e.event_id, {lit(kind.name)} AS kind, {spot_key(kind)} AS spot, "
-        f"{start} AS start_at, {end} AS end_at, {lit(spot_test(kind))} AS test, {detail} AS detail FROM events e "
-        f"{spot_joins(kind)} WHERE e.kind = {lit(kind.name)}"
+        f"{start} AS start_at, {end} AS end_at, {lit(spot_test(kind))} AS test, "
+        f"{detail} AS detail FROM events e {spot_joins(kind)} WHERE e.kind = {lit(kind.name)}"
     )
