@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from docket.errors import StoreError
 from docket.graph import rules
 from docket.reference import regions
 from docket.schema import Model, model
@@ -155,7 +156,8 @@ def _stage_facts(cur: duckdb.DuckDBPyConnection, m: Model, scoped: bool) -> None
 
 
 _EDGE_ROWS = (
-    "SELECT {a} AS node, {b} AS other, {a}_kind AS node_kind, {b}_kind AS other_kind, kind, "
+    "SELECT md5_number_upper({a}) AS node_no, md5_number_upper({b}) AS other_no, "
+    "{a} AS node, {b} AS other, {a}_kind AS node_kind, {b}_kind AS other_kind, kind, "
     "CASE WHEN directed THEN '{way}' ELSE 'both' END AS direction, count, first_at, last_at, "
     f"weight_units / {rules.WEIGHT_UNITS}.0 AS weight, shared, "
     "list_transform(ev, lambda x: x[2]) AS event_ids, "
@@ -173,7 +175,8 @@ def _stage_whereabouts(cur: duckdb.DuckDBPyConnection, m: Model, scoped: bool) -
     )
     cur.unregister("_g_regions_arrow")
     cur.execute(
-        "CREATE OR REPLACE TEMP TABLE _g_where AS SELECT w.entity_id, w.start_at, w.end_at, "
+        "CREATE OR REPLACE TEMP TABLE _g_where AS SELECT md5_number_upper(w.entity_id) AS "
+        "entity_no, w.entity_id, w.start_at, w.end_at, "
         "w.place_id, t.kind AS place_kind, t.name AS place_name, t.region_code, "
         "coalesce(t.latitude, r.latitude) AS latitude, "
         "coalesce(t.longitude, r.longitude) AS longitude, w.event_id, w.event_kind, w.role, "
@@ -184,13 +187,32 @@ def _stage_whereabouts(cur: duckdb.DuckDBPyConnection, m: Model, scoped: bool) -
     )
 
 
-_WHERE_ORDER = "entity_id, start_at, event_id, role"
+def _node_rows(m: Model) -> str:
+    """SELECT of graph_nodes' rows: every entity, and the things that are ends of edges."""
+    return (
+        "SELECT md5_number_upper(node) AS node_no, node, kind FROM ("
+        f"SELECT entity_id AS node, {rules.lit(person_kind(m))} AS kind FROM entities "
+        "UNION SELECT src, src_kind FROM _g_edges UNION SELECT dst, dst_kind FROM _g_edges)"
+    )
+
+
+_WHERE_ORDER = "entity_no, start_at, event_id, role"
 _SPOT_ROWS = (
-    "SELECT DISTINCT s.spot, s.start_at, s.end_at, w.entity_id, s.event_id, s.kind AS event_kind, "
-    "s.test, s.detail FROM _g_where w JOIN _g_spot s ON s.event_id = w.event_id"
+    "SELECT DISTINCT md5_number_upper(s.spot) AS spot_no, s.spot, s.start_at, s.end_at, "
+    "w.entity_id, s.event_id, s.kind AS event_kind, s.test, s.detail "
+    "FROM _g_where w JOIN _g_spot s ON s.event_id = w.event_id"
 )
-_SPOT_ORDER = "spot, start_at, entity_id, event_id"
-_EDGE_ORDER = "node, kind, other, direction"
+_SPOT_ORDER = "spot_no, start_at, entity_id, event_id"
+_EDGE_ORDER = "node_no, kind, other_no, direction"
+
+
+def _check_numbers(cur: duckdb.DuckDBPyConnection) -> None:
+    """Two nodes with one number would mix their edges: refuse (2^-64 odds per pair)."""
+    clash = cur.execute(
+        "SELECT node_no, list(node) FROM graph_nodes GROUP BY node_no HAVING count(*) > 1 LIMIT 1"
+    ).fetchall()
+    if clash:
+        raise StoreError(f"graph node number {clash[0][0]} is shared by {clash[0][1]}")
 
 
 def _counts(cur: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:
@@ -233,8 +255,10 @@ def build_graph(con: duckdb.DuckDBPyConnection, m: Model | None = None) -> Graph
         _stage_holders(cur)
         _derive(cur, m, scoped=False)
         cur.execute("BEGIN TRANSACTION")
-        for table in ("graph_edges", "graph_whereabouts", "graph_spots"):
+        for table in ("graph_nodes", "graph_edges", "graph_whereabouts", "graph_spots"):
             cur.execute(f"DELETE FROM {table}")
+        cur.execute(f"INSERT INTO graph_nodes {_node_rows(m)} ORDER BY node_no")
+        _check_numbers(cur)
         cur.execute(
             "INSERT INTO graph_edges SELECT * FROM ("
             + _EDGE_ROWS.format(a="src", b="dst", way="out")
@@ -285,6 +309,12 @@ def update_graph(
         _derive(cur, m, scoped=True)
         cur.execute("BEGIN TRANSACTION")
         in_scope = "IN (SELECT node FROM _g_scope)"
+        cur.execute(f"DELETE FROM graph_nodes WHERE node {in_scope}")
+        cur.execute(
+            f"INSERT INTO graph_nodes SELECT * FROM ({_node_rows(m)}) WHERE node {in_scope} "
+            "OR node NOT IN (SELECT node FROM graph_nodes) ORDER BY node_no"
+        )
+        _check_numbers(cur)
         cur.execute(f"DELETE FROM graph_edges WHERE node {in_scope} OR other {in_scope}")
         cur.execute(f"DELETE FROM graph_whereabouts WHERE entity_id {in_scope}")
         cur.execute(f"DELETE FROM graph_spots WHERE entity_id {in_scope}")

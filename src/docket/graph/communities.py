@@ -18,7 +18,7 @@ import igraph
 
 from docket.errors import InputError
 from docket.governance.gate import PersonData, read_path
-from docket.graph.neighbours import MAX_HOPS, check_kinds, edges_sql, persons, walk
+from docket.graph.neighbours import MAX_HOPS, Walk, check_kinds, persons, read_edges, walk
 from docket.graph.results import Communities, Community, Member
 from docket.graph.start import disclose, start
 
@@ -80,15 +80,13 @@ def communities(
             )
     asked = check_kinds(kinds)
     w = walk(pd, sorted(set(seeds)), hops=hops, kinds=asked, limit=limit)
-    names = sorted(w.nodes)
-    rows = _between(pd, names, asked)
-    result = _partition(names, rows, set(seeds), resolution)
-    people = persons(rows) | set(seeds)
-    members = sorted({m.entity_id for c in result[2] for m in c.members} & people)
+    rows = _between(pd, sorted(w.nodes), asked)
+    result = _partition(w, rows, set(seeds), resolution)
+    members = sorted({m.entity_id for c in result[2] for m in c.members} & persons(w))
     disclose(pd, members)
     pd.result_count = len(members)
     return Communities(
-        sorted(set(seeds)), hops, len(names), result[0], result[1], result[2], w.truncated
+        sorted(set(seeds)), hops, len(w.nodes), result[0], result[1], result[2], w.truncated
     )
 
 
@@ -99,28 +97,25 @@ def _subjects(pd: PersonData) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _between(pd: PersonData, names: list[str], kinds: list[str]) -> list[tuple[Any, ...]]:
-    """Edge rows with both ends among `names` (read in chunks of the node list)."""
-    out: list[tuple[Any, ...]] = []
-    keep = set(names)
-    for i in range(0, len(names), 1000):
-        chunk = names[i : i + 1000]
-        sql, _ = edges_sql(len(chunk), kinds, None, None)
-        out += [r for r in pd.sql(sql, [*chunk, *kinds, 0.0]).fetchall() if r[1] in keep]
-    return out
+def _between(pd: PersonData, numbers: list[int], kinds: list[str]) -> list[tuple[Any, ...]]:
+    """Edge rows with both ends among the node `numbers`."""
+    keep = set(numbers)
+    return [r for r in read_edges(pd, numbers, kinds, detail=False) if r[1] in keep]
 
 
 def _partition(
-    names: list[str], rows: list[tuple[Any, ...]], seeds: set[str], resolution: float
+    w: Walk, rows: list[tuple[Any, ...]], seeds: set[str], resolution: float
 ) -> tuple[int, float, list[Community]]:
-    """(edges, modularity, communities) of the nodes `names` joined by edge `rows`."""
-    index = {n: i for i, n in enumerate(names)}
+    """(edges, modularity, communities) of the walk's nodes joined by edge `rows`."""
+    numbers = sorted(w.nodes, key=lambda n: w.nodes[n].id)
+    names = [w.nodes[n].id for n in numbers]
+    index = {n: i for i, n in enumerate(numbers)}
     weight: dict[tuple[int, int], float] = {}
     for r in rows:
         a, b = sorted((index[r[0]], index[r[1]]))
         if a != b:
             # each edge is listed under both ends: half of each listing adds up to its weight
-            weight[(a, b)] = weight.get((a, b), 0.0) + float(r[9]) / 2
+            weight[(a, b)] = weight.get((a, b), 0.0) + float(r[6]) / 2
     pairs = sorted(weight)
     ws = [weight[p] for p in pairs]
     membership, modularity = leiden(len(names), pairs, ws, resolution)

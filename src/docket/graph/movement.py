@@ -13,7 +13,7 @@ from typing import Any
 from docket.errors import InputError
 from docket.governance.gate import PersonData, read_path
 from docket.graph.results import Colocation, Companion, Meeting, Point, Trajectory
-from docket.graph.start import disclose, start, window
+from docket.graph.start import disclose, number, start, window
 
 MAX_LIMIT = 100_000
 MAX_WINDOW = 24 * 60
@@ -37,9 +37,9 @@ def trajectory(
     rows = pd.sql(
         "SELECT start_at, end_at, place_id, place_kind, place_name, region_code, latitude, "
         "longitude, event_id, event_kind, role, via, split_part(event_id, ':', 1) "
-        f"FROM graph_whereabouts WHERE entity_id = ? AND {test} "
+        f"FROM graph_whereabouts WHERE entity_no = ? AND entity_id = ? AND {test} "
         "ORDER BY start_at, event_id, role LIMIT ?",
-        [eid, *args, limit + 1],
+        [number(eid), eid, *args, limit + 1],
     ).fetchall()
     points = [Point(*r) for r in rows[:limit]]
     pd.result_count = len(points)
@@ -51,7 +51,7 @@ def trajectory(
 _MEETINGS = """
 WITH here AS (
     SELECT spot, start_at, end_at, entity_id, event_id, event_kind, test, detail
-    FROM graph_spots WHERE spot IN ({marks})
+    FROM graph_spots WHERE spot_no IN (SELECT unnest(?::UBIGINT[]))
 ), mine AS (
     SELECT * FROM here WHERE entity_id = ? AND {mine_window}
 )
@@ -102,15 +102,17 @@ def colocate(
         r[0]
         for r in pd.sql(
             "SELECT DISTINCT spot FROM graph_whereabouts "
-            f"WHERE entity_id = ? AND spot IS NOT NULL AND {test} ORDER BY spot",
-            [eid, *args],
+            f"WHERE entity_no = ? AND entity_id = ? AND spot IS NOT NULL AND {test} ORDER BY spot",
+            [number(eid), eid, *args],
         ).fetchall()
     ]
     companions: list[Companion] = []
     truncated = False
     if spots:
-        sql = _MEETINGS.format(marks=", ".join("?" * len(spots)), mine_window=test)
-        rows = pd.sql(sql, [*spots, eid, *args, window_minutes, window_minutes]).fetchall()
+        sql = _MEETINGS.format(mine_window=test)
+        rows = pd.sql(
+            sql, [[number(s) for s in spots], eid, *args, window_minutes, window_minutes]
+        ).fetchall()
         companions, truncated = _companions(rows, limit)
     disclose(pd, [c.entity_id for c in companions])
     pd.result_count = len(companions)

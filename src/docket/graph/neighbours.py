@@ -16,7 +16,7 @@ from docket.errors import InputError
 from docket.governance.gate import PersonData, read_path
 from docket.graph.build import person_kind
 from docket.graph.results import Edge, Neighbourhood, Node
-from docket.graph.start import disclose, start, window
+from docket.graph.start import disclose, names, number, start, window
 from docket.schema import model
 
 MAX_HOPS = 3
@@ -69,38 +69,57 @@ def check_kinds(kinds: Sequence[str] | None) -> list[str]:
 
 @dataclass
 class Walk:
-    """What a breadth-first walk found: nodes with their hop, the edge rows between them."""
+    """What a breadth-first walk found: node number → Node, and the edge rows read (ROW)."""
 
-    nodes: dict[str, Node]
+    nodes: dict[int, Node]
     rows: list[tuple[Any, ...]]
     truncated: bool
 
 
-# (node, other, node_kind, other_kind, kind, direction, count, first_at, last_at, weight,
-#  shared, event_ids, event_times) restricted to a window and a minimum weight
+# Edge rows: (node_no, other_no, node_kind, other_kind, kind, direction, weight) and, with
+# detail, (node, other, count, first_at, last_at, shared, event_ids); event_ids within the
+# window when one is given.
+_NARROW = "node_no, other_no, node_kind, other_kind, kind, direction, weight"
+_DETAIL = "node, other, count, first_at, last_at, shared, {ids} AS event_ids"
 _EDGES = (
-    "SELECT node, other, node_kind, other_kind, kind, direction, count, first_at, last_at, "
-    "weight, shared, {ids} AS event_ids FROM graph_edges "
-    "WHERE node IN ({marks}) AND kind IN ({kinds}) AND weight >= ? AND {when}"
+    "SELECT {cols} FROM graph_edges WHERE node_no IN (SELECT unnest(?::UBIGINT[])) "
+    "AND kind IN (SELECT unnest(?::VARCHAR[])) AND weight >= ? AND {when}"
 )
 
 
 def edges_sql(
-    n_nodes: int, kinds: list[str], since: datetime | None, until: datetime | None
-) -> tuple[str, list[object]]:
+    detail: bool, since: datetime | None = None, until: datetime | None = None
+) -> tuple[str, list[object], list[object]]:
+    """SELECT of the edge rows of a list of node numbers; its arguments are the first list
+    returned, the numbers, the kinds, the minimum weight and the second list returned."""
     test, targs = window("event_times[i]", since, until)
+    ids = "event_ids"
+    when = "true"
     if targs:
         # timeless edges (standing relations) always count; others need an event in the window
-        keep = f"list_filter(event_ids, lambda x, i: event_times[i] IS NULL OR ({test}))"
-        when = f"len({keep}) > 0"
-        ids = keep
-        args = targs + targs
-    else:
-        when, ids, args = "true", "event_ids", []
-    sql = _EDGES.format(
-        ids=ids, marks=", ".join("?" * n_nodes), kinds=", ".join("?" * len(kinds)), when=when
-    )
-    return sql, args
+        ids = f"list_filter(event_ids, lambda x, i: event_times[i] IS NULL OR ({test}))"
+        when = (
+            f"len(list_filter(event_times, lambda t, i: t IS NULL OR "
+            f"({test.replace('event_times[i]', 't')}))) > 0"
+        )
+    cols = _NARROW + (", " + _DETAIL.format(ids=ids) if detail else "")
+    return _EDGES.format(cols=cols, when=when), (targs if detail else []), targs
+
+
+def read_edges(
+    pd: PersonData,
+    numbers: Sequence[int],
+    kinds: list[str],
+    *,
+    detail: bool,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    min_weight: float = 0.0,
+) -> list[tuple[Any, ...]]:
+    """The edge rows listed under these node numbers."""
+    sql, before, after = edges_sql(detail, since, until)
+    args = [*before, list(numbers), kinds, min_weight, *after]
+    return list(pd.sql(sql, args).fetchall())
 
 
 def walk(
@@ -109,55 +128,63 @@ def walk(
     *,
     hops: int,
     kinds: list[str],
+    detail: bool = False,
     since: datetime | None = None,
     until: datetime | None = None,
     min_weight: float = 0.0,
     limit: int = 500,
 ) -> Walk:
-    """Breadth-first from `seeds` up to `hops`, keeping at most `limit` nodes."""
+    """Breadth-first from `seeds` up to `hops`, keeping at most `limit` nodes: the strongest
+    tied (summed weight to the nodes already kept) when a hop finds more than there is room."""
     person = person_kind(model())
-    nodes = {s: Node(s, person, 0) for s in seeds}
+    nodes = {number(s): Node(s, person, 0) for s in seeds}
     rows: list[tuple[Any, ...]] = []
-    frontier = list(seeds)
+    frontier = list(nodes)
     truncated = False
     for hop in range(1, hops + 1):
         if not frontier:
             break
-        sql, wargs = edges_sql(len(frontier), kinds, since, until)
-        # window arguments come first in the SELECT list (event_ids), then the WHERE's
-        n_sel = len(wargs) // 2
-        args = [*wargs[:n_sel], *frontier, *kinds, min_weight, *wargs[n_sel:]]
-        found = pd.sql(sql, args).fetchall()
+        found = read_edges(
+            pd, frontier, kinds, detail=detail, since=since, until=until, min_weight=min_weight
+        )
         rows += found
-        strength: dict[str, float] = {}
-        kind_of: dict[str, str] = {}
+        strength: dict[int, float] = {}
+        kind_of: dict[int, str] = {}
+        name_of: dict[int, str] = {}
         for r in found:
             if r[1] not in nodes:
-                strength[r[1]] = strength.get(r[1], 0.0) + float(r[9])
+                strength[r[1]] = strength.get(r[1], 0.0) + float(r[6])
                 kind_of[r[1]] = r[3]
+                if detail:
+                    name_of[r[1]] = r[8]
         ranked = sorted(strength, key=lambda n: (-strength[n], n))
         room = limit - len(nodes)
         if len(ranked) > room:
             ranked, truncated = ranked[: max(room, 0)], True
         for n in ranked:
-            nodes[n] = Node(n, kind_of[n], hop)
+            nodes[n] = Node(name_of.get(n, ""), kind_of[n], hop)
         frontier = ranked
         if truncated:
             break
+    if not detail:
+        named = names(pd, nodes)
+        nodes = {n: Node(named[n][0], node.kind, node.hops) for n, node in nodes.items()}
     return Walk(nodes, rows, truncated)
 
 
-def persons(rows: list[tuple[Any, ...]]) -> set[str]:
-    """The nodes of edge rows that are entities."""
+def persons(w: Walk) -> set[str]:
+    """The ids of the walk's nodes that are entities."""
     person = person_kind(model())
-    return {r[0] for r in rows if r[2] == person} | {r[1] for r in rows if r[3] == person}
+    return {n.id for n in w.nodes.values() if n.kind == person}
 
 
-def to_edges(rows: list[tuple[Any, ...]], keep: dict[str, Node]) -> list[Edge]:
-    """Edge rows (listed under either end) as edges, once each, between kept nodes."""
+def to_edges(rows: list[tuple[Any, ...]], keep: dict[int, Node]) -> list[Edge]:
+    """Detailed edge rows (listed under either end) as edges, once each, between kept nodes."""
     out: dict[tuple[str, str, str], Edge] = {}
-    for node, other, _nk, _ok, kind, direction, count, first, last, w, shared, ids in rows:
-        if node not in keep or other not in keep:
+    for r in rows:
+        node_no, other_no, _nk, _ok, kind, direction, w = r[:7]
+        node, other, count, first, last, shared, ids = r[7:]
+        if node_no not in keep or other_no not in keep:
             continue
         src, dst = (other, node) if direction == "in" else (node, other)
         if direction == "both" and src > dst:
@@ -203,6 +230,7 @@ def neighbours(
         [origin],
         hops=hops,
         kinds=asked,
+        detail=True,
         since=since,
         until=until,
         min_weight=min_weight,
@@ -210,6 +238,6 @@ def neighbours(
     )
     edges = to_edges(w.rows, w.nodes)
     nodes = sorted(w.nodes.values(), key=lambda n: (n.hops, n.id))
-    disclose(pd, [n.id for n in nodes if n.kind == person_kind(model())])
+    disclose(pd, sorted(persons(w)))
     pd.result_count = len(nodes)
     return Neighbourhood(origin, hops, nodes, edges, w.truncated, limit)

@@ -7,6 +7,7 @@ case-scope check is one line here. `disclose(pd, ids)` records what a read shows
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -14,28 +15,46 @@ from docket.errors import InputError
 from docket.governance import inputs
 from docket.governance.gate import PersonData
 
-_REDIRECTS = (
-    "WITH RECURSIVE hop(id, depth) AS (SELECT ?::VARCHAR, 0 UNION ALL "
-    "SELECT r.new_id, h.depth + 1 FROM hop h JOIN entity_redirects r ON r.old_id = h.id "
-    "WHERE h.depth < 32 AND r.new_id IS NOT NULL "
-    "AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.entity_id = h.id)) "
-    "SELECT h.id FROM hop h JOIN entities e ON e.entity_id = h.id ORDER BY h.depth LIMIT 1"
-)
+MAX_REDIRECTS = 32
+
+
+def number(node: str) -> int:
+    """The number graph tables file a node, spot or entity under: DuckDB's
+    md5_number_upper(node), the first 8 bytes of its MD5 read little-endian."""
+    return int.from_bytes(hashlib.md5(node.encode("utf-8")).digest()[:8], "little")
+
+
+def names(pd: PersonData, numbers: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """number → (id, kind) of graph nodes."""
+    rows = pd.sql(
+        "SELECT node_no, node, kind FROM graph_nodes WHERE node_no IN "
+        "(SELECT unnest(?::UBIGINT[]))",
+        [sorted(set(numbers))],
+    ).fetchall()
+    return {int(n): (i, k) for n, i, k in rows}
 
 
 def start(pd: PersonData, ref: str, parameter: str = "ENTITY") -> str:
     """The current id of the entity `ref` names (following redirects). Raises InputError."""
-    eid = inputs.entity_id(ref, parameter)
-    rows = pd.sql(_REDIRECTS, [eid]).fetchall()
-    if not rows:
-        raise InputError(
-            parameter,
-            f"no entity {eid!r} (nor one it was merged into)",
-            hint="use an entity id as `docket export entities` or a graph query prints it",
-        )
-    current = str(rows[0][0])
-    disclose(pd, [current])
-    return current
+    eid: str | None = inputs.entity_id(ref, parameter)
+    for _ in range(MAX_REDIRECTS):
+        if eid is None:
+            break
+        if pd.sql(
+            "SELECT 1 FROM graph_nodes WHERE node_no = ? AND node = ?", [number(eid), eid]
+        ).fetchall():
+            disclose(pd, [eid])
+            return eid
+        hop = pd.sql(
+            "SELECT new_id FROM entity_redirects WHERE old_id = ? ORDER BY rowid DESC LIMIT 1",
+            [eid],
+        ).fetchall()
+        eid = hop[0][0] if hop else None
+    raise InputError(
+        parameter,
+        f"no entity {ref!r} (nor one it was merged into)",
+        hint="use an entity id as `docket export entities` or a graph query prints it",
+    )
 
 
 def disclose(pd: PersonData, ids: Iterable[str]) -> None:

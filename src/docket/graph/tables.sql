@@ -3,10 +3,24 @@
 -- Every row names the records it comes from ('<source>:<record_key>'), so that drill-down,
 -- audit and purge can trace it.
 
+-- Reads find rows by number: `*_no` columns are md5_number_upper() of the id (the first 8
+-- bytes of its MD5, little-endian), so that a rebuild and an update number a node alike and
+-- a lookup decodes integers, not the strings of a whole row group.
+
+-- Every entity, and every thing that is a node of an edge, sorted by number: where a read
+-- checks that the entity it starts from exists.
+CREATE TABLE IF NOT EXISTS graph_nodes (
+    node_no      UBIGINT NOT NULL,
+    node         VARCHAR NOT NULL,
+    kind         VARCHAR NOT NULL         -- 'Person' or the thing's kind
+);
+
 -- One row per edge and end: an edge a → b is listed under a (direction 'out') and under b
--- ('in'); an undirected edge under each end ('both'). Rows are sorted by `node`, so that one
--- node's edges are a short read.
+-- ('in'); an undirected edge under each end ('both'). Rows are sorted by node number, so that
+-- one node's edges are a short read.
 CREATE TABLE IF NOT EXISTS graph_edges (
+    node_no      UBIGINT NOT NULL,
+    other_no     UBIGINT NOT NULL,
     node         VARCHAR NOT NULL,        -- entity id, or thing id for a thing no one holds
     other        VARCHAR NOT NULL,
     node_kind    VARCHAR NOT NULL,        -- 'Person' or the thing's kind (Hotel, Phone …)
@@ -24,8 +38,9 @@ CREATE TABLE IF NOT EXISTS graph_edges (
 );
 
 -- Where each entity was, and when: one row per whereabouts declaration of an event it took
--- part in (directly, or through a phone or vehicle it holds). Sorted by (entity_id, start_at).
+-- part in (directly, or through a phone or vehicle it holds). Sorted by (entity_no, start_at).
 CREATE TABLE IF NOT EXISTS graph_whereabouts (
+    entity_no    UBIGINT NOT NULL,
     entity_id    VARCHAR NOT NULL,
     start_at     TIMESTAMPTZ NOT NULL,
     end_at       TIMESTAMPTZ,
@@ -43,8 +58,9 @@ CREATE TABLE IF NOT EXISTS graph_whereabouts (
 );
 
 -- The same presences keyed for co-location: one row per (event, entity) of a kind with a
--- `together` rule, sorted by (spot, start_at), so that everyone at one spot is a short read.
+-- `together` rule, sorted by (spot_no, start_at), so that everyone at one spot is a short read.
 CREATE TABLE IF NOT EXISTS graph_spots (
+    spot_no      UBIGINT NOT NULL,
     spot         VARCHAR NOT NULL,        -- '<Kind>|<values of the rule's `same`>'
     start_at     TIMESTAMPTZ NOT NULL,
     end_at       TIMESTAMPTZ,
