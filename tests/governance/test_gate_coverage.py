@@ -64,6 +64,11 @@ COMMANDS = {
     "export entities": READ,
     "export quarantine": READ,
     "explain": READ,
+    "graph neighbours": READ,
+    "graph path": READ,
+    "graph communities": READ,
+    "trajectory": READ,
+    "colocate": READ,
     "audit show": OVERSIGHT,
     "report subject": OVERSIGHT,
 }
@@ -73,6 +78,15 @@ WRITERS = {
     "governance.entities.current_id": "entity ids only, for authorised callers",
     "governance.report.subject": "auditor's subject report, run under operation(auditor)",
     "governance.retention.purge": "erasure, run under operation(admin)",
+    "graph.build.build_graph": "combination, inside `docket resolve` and purge (admin)",
+    "graph.build.update_graph": "combination, for new records (the real-time intake)",
+    "graph.rules.party_facts": "builds SQL text; run by build_graph / update_graph",
+    "graph.rules.pair_facts": "builds SQL text; run by build_graph / update_graph",
+    "graph.rules.whereabouts_rows": "builds SQL text; run by build_graph / update_graph",
+    "graph.rules.spot_rows": "builds SQL text; run by build_graph / update_graph",
+    "graph.neighbours.read_edges": "helper of graph read paths: needs their PersonData handle",
+    "graph.start.start": "helper of graph read paths: needs their PersonData handle",
+    "graph.start.names": "helper of graph read paths: needs their PersonData handle",
     "resolve.ids.build_entities": "combination, inside `docket resolve` (admin)",
     "resolve.ids.build_redirects": "combination, inside `docket resolve` (admin)",
     "resolve.ids.follow": "entity ids only (redirects)",
@@ -85,7 +99,7 @@ WRITERS = {
 }
 _PERSON_TABLE = re.compile(
     r"\b(FROM|JOIN)\s+(mentions|entities|entity_mentions|events|event_parties|holdings|things|"
-    r"match_evidence|quarantine)\b",
+    r"match_evidence|quarantine|graph_nodes|graph_edges|graph_whereabouts|graph_spots)\b",
     re.IGNORECASE,
 )
 

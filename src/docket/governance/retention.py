@@ -4,8 +4,10 @@ A source file expires at loaded_at + retention_days. Purge removes its mentions,
 events, holdings, event parties and quarantined rows, the things nothing else
 refers to, and every derived row naming a removed mention or event (any table
 with a mention_id / mention_id_l / mention_id_r / event_id column: entity_mentions,
-match_evidence …). It keeps the mentions of entities linked to an open case under
-a legal hold, and the events those mentions take part in. Then it re-resolves.
+match_evidence …, or with an event_ids list of '<source>:<record_key>' ids, which names
+events and, for holdings, the holding mention: graph_edges). It keeps the mentions of
+entities linked to an open case under a legal hold, and the events those mentions take
+part in. Then it re-resolves, which rebuilds the graph.
 """
 
 from __future__ import annotations
@@ -142,6 +144,13 @@ def _conditions(
     for table in _derived_tables(cur, ("event_id",)):
         if table not in conds:
             conds[table] = (_GONE_EVENT, [])
+    for table in _derived_tables(cur, ("event_ids",)):
+        if table not in conds:
+            conds[table] = (
+                "list_has_any(event_ids, (SELECT list(event_id) FROM _gone_events)) OR "
+                "list_has_any(event_ids, (SELECT list(mention_id) FROM _gone_mentions))",
+                [],
+            )
     return conds
 
 
@@ -162,7 +171,8 @@ def purge(
 ) -> PurgeReport:
     """Remove expired data (or, with dry_run, only count it). Callers authorise and audit.
 
-    `reresolve` defaults to docket.resolve.pipeline.resolve when that module exists.
+    `reresolve` defaults to docket.resolve.pipeline.resolve followed by
+    docket.graph.build_graph when those modules exist.
     """
     at = now or datetime.now(UTC)
     report = PurgeReport()
@@ -222,16 +232,28 @@ def purge(
     c.close()
     if remaining == 0:
         _clear_entities(con)
+        _rebuild_graph(con)
     elif resolver is not None:
         try:
             resolver(con)
         except BaseException:
             _drop_dangling(con)
+            _rebuild_graph(con)
             raise
         report.reresolved = True
     else:
         _drop_dangling(con)
+        _rebuild_graph(con)
     return report
+
+
+def _rebuild_graph(con: duckdb.DuckDBPyConnection) -> None:
+    """Derive the graph again from what is left (its nodes name entities and things)."""
+    try:
+        graph = importlib.import_module("docket.graph.build")
+    except ImportError:
+        return
+    graph.build_graph(con)
 
 
 def _drop_dangling(con: duckdb.DuckDBPyConnection) -> None:
@@ -277,6 +299,8 @@ def _default_resolver() -> Callable[[duckdb.DuckDBPyConnection], object] | None:
         return None
 
     def run(con: duckdb.DuckDBPyConnection) -> object:
-        return pipeline.resolve(con, progress=False)
+        summary = pipeline.resolve(con, progress=False)
+        _rebuild_graph(con)  # entity ids may have changed: edges follow them
+        return summary
 
     return run

@@ -31,9 +31,14 @@ RESOLUTION = 0.5
 
 
 def leiden(
-    n: int, edges: list[tuple[int, int]], weights: list[float], resolution: float = 1.0
+    n: int,
+    edges: list[tuple[int, int]],
+    weights: list[float],
+    resolution: float = RESOLUTION,
+    iterations: int = -1,
 ) -> tuple[list[int], float]:
-    """Community of each node 0..n-1 (Leiden, modularity objective) and the modularity."""
+    """Community of each node 0..n-1 (Leiden, modularity objective; `iterations` passes, -1:
+    until stable) and the modularity."""
     g = igraph.Graph(n=n, edges=edges)
     rng = random.Random(SEED)
     igraph.set_random_number_generator(rng)
@@ -42,7 +47,7 @@ def leiden(
             objective_function="modularity",
             weights=weights,
             resolution=resolution,
-            n_iterations=-1,
+            n_iterations=iterations,
         )
     finally:
         igraph.set_random_number_generator(random)
