@@ -179,6 +179,7 @@ _LB_TRAJ = (
 )
 _LB_COLOC = (
     "MATCH (a:Person {id: $id})-[m:AtSpot]->(s:Spot)<-[o:AtSpot]-(b:Person) WHERE b.id <> $id "
+    "AND o.event_id <> m.event_id "
     "AND CASE m.test WHEN 'window' THEN o.start_at - m.start_at <= interval('30 minutes') "
     "AND m.start_at - o.start_at <= interval('30 minutes') "
     "WHEN 'overlap' THEN o.start_at < m.end_at AND m.start_at < o.end_at ELSE true END "
@@ -193,7 +194,9 @@ def _lb_two_hops(conn: Any, who: str, kinds: list[str]) -> int:
     return len(first) + len(second)
 
 
-def _pairs(g: Any, names: list[str], sample: list[str], rng: random.Random) -> list[tuple[str, str]]:
+def _pairs(
+    g: Any, names: list[str], sample: list[str], rng: random.Random
+) -> list[tuple[str, str]]:
     """For each sampled person, a partner 2 to 4 hops away (how far suspects usually are)."""
     index = {n: i for i, n in enumerate(names)}
     out = []
@@ -246,8 +249,13 @@ def main(argv: list[str] | None = None) -> None:
     with PeakRss() as graph_rss:
         g = igraph.Graph(
             n=len(names),
-            edges=list(zip(map(index.__getitem__, ties["node"]),
-                           map(index.__getitem__, ties["other"]), strict=True)),  # fmt: skip
+            edges=list(
+                zip(
+                    map(index.__getitem__, ties["node"]),
+                    map(index.__getitem__, ties["other"]),
+                    strict=True,
+                )
+            ),
         )
     igraph_load = time.perf_counter() - t0
     sample = rng.sample(names, args.samples)

@@ -10,7 +10,13 @@ import duckdb
 
 T0 = datetime(2026, 1, 2, 8, 0, tzinfo=UTC)
 SHA = "f" * 64
-ALICE, BOB, CAROL, DAVE, OLD = "Palice000001", "Pbob00000002", "Pcarol000003", "Pdave0000004", "Pold00000009"
+ALICE, BOB, CAROL, DAVE, OLD = (
+    "Palice000001",
+    "Pbob00000002",
+    "Pcarol000003",
+    "Pdave0000004",
+    "Pold00000009",
+)
 
 
 def at(hours: float) -> datetime:
@@ -89,8 +95,8 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
           place="CellTower:T1")  # fmt: skip
     event(con, "cdr:2", "Call", at(0.2), {"caller": "Phone:+862", "receiver": "Phone:+861"},
           place="CellTower:T1")  # fmt: skip
-    event(con, "bank:1", "Transfer", at(1), {"payer": "BankAccount:X", "beneficiary": "BankAccount:Y"},
-          props={"amount": "100"})  # fmt: skip
+    accounts = {"payer": "BankAccount:X", "beneficiary": "BankAccount:Y"}
+    event(con, "bank:1", "Transfer", at(1), accounts, props={"amount": "100"})
     for mid, seat, booking in (("rail:a1", "05 12A", "EB1"), ("rail:b1", "05 12B", "EB2"),
                                ("rail:d1", "10 01A", "EB9")):  # fmt: skip
         event(con, mid, "Trip", at(24), {"passenger": mid, "origin": "Station:S1",

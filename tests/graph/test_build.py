@@ -126,7 +126,9 @@ def test_a_between_edge_without_a_together_rule_is_a_model_error(tmp_path) -> No
         shutil.copy(f, tmp_path / f.name)
     events = (tmp_path / "events.yaml").read_text(encoding="utf-8")
     (tmp_path / "events.yaml").write_text(
-        events.replace("  together: {party: guest, same: [place], overlap: [startDate, endDate]}\n", ""),
+        events.replace(
+            "  together: {party: guest, same: [place], overlap: [startDate, endDate]}\n", ""
+        ),
         encoding="utf-8",
     )
     with pytest.raises(ModelError, match="needs `together`"):
@@ -135,5 +137,5 @@ def test_a_between_edge_without_a_together_rule_is_a_model_error(tmp_path) -> No
         events.replace("when_any: [same bookingRef, adjacent seat]", "when_any: [near seat]"),
         encoding="utf-8",
     )
-    with pytest.raises(ModelError, match="Trip.edges\\[1\\].when_any\\[0\\]"):
+    with pytest.raises(ModelError, match=r"Trip\.edges\[1\]\.when_any\[0\]"):
         load_model(tmp_path)

@@ -28,7 +28,9 @@ def test_the_ring_is_one_community_and_every_mule_pays_the_collector(cli, world)
     members = {world.entity(u) for u in ring["person_uids"]}
     assert len(members) == 6
     found = read(cli, world, "graph", "communities", "--around", collector)
-    holding = [c for c in found["communities"] if collector in {m["entity_id"] for m in c["members"]}]
+    holding = [
+        c for c in found["communities"] if collector in {m["entity_id"] for m in c["members"]}
+    ]
     assert members <= {m["entity_id"] for m in holding[0]["members"]}
 
     for subject in sorted(members):  # the same over the case's subjects
@@ -60,7 +62,10 @@ def test_the_wanted_persons_trajectory_visits_the_storys_cities_in_order(cli, wo
     geo = cli("trajectory", world.entity(story["person_uids"][0]), "--format", "geojson",
               env=world.governed.env("analyst"))  # fmt: skip
     doc = json.loads(geo.stdout)
-    assert doc["type"] == "FeatureCollection" and doc["features"][-1]["geometry"]["type"] == "LineString"
+    assert (
+        doc["type"] == "FeatureCollection"
+        and doc["features"][-1]["geometry"]["type"] == "LineString"
+    )
 
 
 def test_the_rings_holders_travelling_on_one_booking_colocate(cli, world) -> None:

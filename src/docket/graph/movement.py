@@ -65,6 +65,7 @@ SELECT o.entity_id, m.event_kind, m.spot, m.start_at, o.start_at, m.event_id, o.
     CASE WHEN m.detail IS NULL THEN NULL
         ELSE json_object('mine', m.detail::JSON, 'theirs', o.detail::JSON)::VARCHAR END
 FROM mine m JOIN here o ON o.spot = m.spot AND o.entity_id <> m.entity_id
+    AND o.event_id <> m.event_id  -- two holders of one phone are not two presences
 WHERE CASE m.test
     WHEN 'window' THEN abs(epoch(o.start_at) - epoch(m.start_at)) <= ? * 60
     WHEN 'overlap' THEN o.start_at < m.end_at AND m.start_at < o.end_at

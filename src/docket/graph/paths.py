@@ -148,6 +148,6 @@ def _described(pd: PersonData, found: list[list[int]], kinds: list[str]) -> list
         for x, y in pairwise(ids):
             edges = sorted(by_pair[(min(x, y), max(x, y))], key=lambda e: (-e.weight, e.kind))
             cost += _cost(edges[0].weight)
-            hops.append(Hop(x, y, [e.kind for e in edges], edges))
+            hops.append(Hop(x, y, list(dict.fromkeys(e.kind for e in edges)), edges))
         out.append(_Found(Path(ids, hops, round(cost, 4)), [named[n][1] for n in p]))
     return sorted(out, key=lambda f: (f.path.cost, f.path.nodes))
