@@ -3,11 +3,12 @@ SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 APT_PACKAGES := libicu-dev pkg-config g++
 DEMO_PEOPLE ?= 20000
 
-.PHONY: demo test lint typecheck pytest bench clean system-deps
+.PHONY: demo test test-fast lint typecheck pytest bench clean system-deps
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -20,28 +21,40 @@ system-deps:
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
-$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
-	$(MAKE) system-deps
+# What `make demo` needs: Docket and its runtime dependencies, nothing to compile.
+$(RUN_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
-	touch $(STAMP)
+	$(BIN)/pip install -q -c constraints.txt -e .
+	touch $(RUN_STAMP)
 
-demo: $(STAMP)
+# What the checks and benchmarks need on top: test and bench extras (and the system
+# packages followthemoney's ICU binding builds against).
+$(DEV_STAMP): $(RUN_STAMP)
+	$(MAKE) system-deps
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,bench]'
+	touch $(DEV_STAMP)
+
+demo: $(RUN_STAMP)
 	$(BIN)/python -m docket.demo --people $(DEMO_PEOPLE)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
 
-typecheck: $(STAMP)
+typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(DEV_STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
 
-bench: $(STAMP)
+# The inner loop: the fast tests only, stopping at the first failure.
+test-fast: $(DEV_STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest -m "not slow" -x
+
+bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.run
 
 clean:

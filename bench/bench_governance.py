@@ -61,27 +61,28 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-governance-"))
-    os.environ.update(DOCKET_HOME=str(tmp), DOCKET_DB=str(tmp / "docket.duckdb"))
-    for k in ("DOCKET_USER", "DOCKET_PASSWORD", "DOCKET_CASE", "DOCKET_WHY", "DOCKET_ARGON2_FAST"):
-        os.environ.pop(k, None)
-    from docket.governance import audit, auth, cases, users
+    from docket.governance import audit, auth
     from docket.governance.gate import person_data
-    from docket.governance.roles import Principal
+    from docket.session import Docket
     from docket.store import connect
 
     load_before = os.getloadavg()[0]
-    con = connect()
+    with Docket(tmp) as d:
+        d.bootstrap("adm", "bench-password")
+        with d.session(user="adm", password="bench-password") as adm:
+            for name, role in (("ana", "analyst"), ("sup", "supervisor")):
+                adm.users.add(name, role, "bench-password")
+        with d.session(user="ana", password="bench-password") as ana:
+            case = ana.cases.open("bench", "fraud", "R")
+        with d.session(user="sup", password="bench-password") as sup:
+            sup.cases.approve(case)
+    con = connect(tmp / "docket.duckdb")
     con.execute(
         "INSERT INTO mentions (mention_id, source, record_key, file_sha256, phone, loaded_at) "
         "SELECT 'b:' || i, 'b', i::VARCHAR, 'x', '+86138' || lpad(i::VARCHAR, 8, '0'), now() "
         "FROM range(?) t(i)",
         [args.mentions],
     )
-    users.bootstrap(con, "adm", "admin", "bench-password")
-    for name, role in (("ana", "analyst"), ("sup", "supervisor")):
-        users.add(con, name, role, "bench-password", by="adm")
-    case = cases.open_case(con, Principal("ana", "analyst"), "bench", "fraud", "R")
-    cases.approve(con, Principal("sup", "supervisor"), case)
     query, params = "SELECT count(*) FROM mentions WHERE phone = ?", ["+8613800004242"]
 
     def raw() -> None:
@@ -89,16 +90,17 @@ def main(argv: list[str] | None = None) -> None:
         cur.execute(query, params).fetchall()
         cur.close()
 
-    def gated() -> None:
-        with person_data(con, action="bench", case=case, why="bench") as pd:
+    def gated(token: str) -> None:
+        with person_data(con, token=token, action="bench", case=case, why="bench") as pd:
             pd.result_count = len(pd.sql(query, params).fetchall())
 
+    def login_and_read() -> None:
+        gated(auth.open_session(con, "ana", "bench-password")[1])
+
     raw_ms = _median_ms(raw, args.repeats)
-    auth.login(con, "ana", "bench-password")  # token: what `docket login` caches
-    token_ms = _median_ms(gated, args.repeats)
-    os.environ.update(DOCKET_USER="ana", DOCKET_PASSWORD="bench-password")
-    env_ms = _median_ms(gated, args.repeats)
-    os.environ.pop("DOCKET_PASSWORD")
+    token = auth.open_session(con, "ana", "bench-password")[1]  # what `docket login` caches
+    token_ms = _median_ms(lambda: gated(token), args.repeats)
+    env_ms = _median_ms(login_and_read, args.repeats)
 
     n = args.appends
     t0 = time.perf_counter()
@@ -137,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
     rows = [
         ("one read of person data, token login", f"{token_ms:.2f} ms", f"raw query {raw_ms:.2f} ms",
          f"{token_ms / raw_ms:.1f}x"),
-        ("one read, DOCKET_USER/PASSWORD (argon2id verify)", f"{env_ms:.1f} ms",
+        ("one read after a password login (argon2id verify)", f"{env_ms:.1f} ms",
          f"raw query {raw_ms:.2f} ms", f"{env_ms / raw_ms:.0f}x"),
         (f"audit append ({n:,} rows, one transaction each)", f"{n / append_s:,.0f} rows/s",
          f"plain INSERT {n / plain_s:,.0f} rows/s", f"{plain_s / append_s:.2f}x"),
@@ -154,11 +156,12 @@ def main(argv: list[str] | None = None) -> None:
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()} · load average "
         f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after (shared machine) · "
         f"`.venv/bin/python -m bench.run governance`\n\n"
-        f"A point query on {args.mentions:,} mentions through `person_data` (authenticate, "
-        "check role, case and membership, audit with result count) against the same query "
-        "on a raw cursor; medians of "
+        f"A point query on {args.mentions:,} mentions through `person_data` (check the "
+        "session token, role, case and membership, audit with result count) against the same "
+        "query on a raw cursor; medians of "
         f"{args.repeats}. Password authentication is argon2id at its default cost on purpose "
-        "(scripts pay it once per command; `docket login` tokens avoid it). Appends commit "
+        "(a script with DOCKET_USER/DOCKET_PASSWORD pays it once per command; tokens avoid "
+        "it). Appends commit "
         "one hash-chained row each; verify recomputes every row's SHA-256 in storage and seq "
         "order.\n\n"
         f"{table}\n"

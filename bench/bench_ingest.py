@@ -34,6 +34,7 @@ import duckdb
 from rich.console import Console
 
 from bench._docs import DOCS, machine, write_section
+from bench._store import operating
 from docket.sources.ingest import ingest_files, match, sha256_file
 from docket.sources.mapping import SourceMapping, shipped_mappings
 from docket.sources.readers import lit, transcode
@@ -130,7 +131,8 @@ def ingest(
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         con = connect(Path(tmp) / "docket.duckdb")
         clock = _Timeline()
-        results, failed = ingest_files(con, files, step=clock.step, done=clock.finished)
+        with operating(con, "ingest") as op:
+            results, failed = ingest_files(op, files, step=clock.step, done=clock.finished)
         wall = time.perf_counter() - clock.t0
         if failed:
             raise SystemExit(f"ingest failed: {failed}")

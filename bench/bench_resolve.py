@@ -8,7 +8,7 @@ bench/out/world-<N>/ and ingested into bench/out/world-<N>/docket.duckdb, both
 reused when present. Then, each in its own process so that peak memory does not
 mix: Docket's resolve training its model (`retrain=True`), Docket's resolve
 reusing the stored model, and the baseline — Splink alone, configured as its
-tutorials configure it (docket.resolve.baseline) — reading the same mentions
+tutorials configure it (bench.splink_baseline) — reading the same mentions
 through the person-data gate. Accuracy is scored against truth/mentions.csv
 (docket.resolve.evaluate). Results go to bench/out/resolve-<N>.json and the
 `## Entity resolution` section of docs/benchmarks.md (rebuilt from every result
@@ -37,6 +37,8 @@ from typing import Any
 import duckdb
 import psutil
 
+from bench._store import BENCH_PASSWORD, operating, reading
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
@@ -57,7 +59,6 @@ LABELS = {
     "docket-reuse": "Docket (stored model)",
     "baseline": "Splink alone",
 }
-BENCH_PASSWORD = "bench-only-password-7"
 DUCKDB_MEMORY_GIB = 8  # memory_limit of the connections a run opens (the issue's 8 GB budget)
 BENCH_WHY = "benchmark of entity resolution on synthetic data"
 
@@ -112,7 +113,8 @@ def prepare(kind: str, n: int, out: Path) -> dict[str, Any]:
         t0 = time.perf_counter()
         loaded = 0
         for path, mapping in plan.matched:
-            r = ingest_file(con, path, mapping)
+            with operating(con, "ingest") as op:
+                r = ingest_file(op, path, mapping)
             if r.status == "loaded":
                 loaded += 1
                 _say(f"ingested {path.name}: {r.rows_stored:,} rows in {r.seconds:.1f} s")
@@ -128,18 +130,17 @@ def prepare(kind: str, n: int, out: Path) -> dict[str, Any]:
 def _bench_case(con: duckdb.DuckDBPyConnection) -> str:
     """The bench's analyst and open case (created once per store), for reads through the gate."""
     from docket.governance import cases, users
-    from docket.governance.roles import Principal
 
     if users.role_of(con, "bench-analyst") is None:
-        if users.count(con) == 0:
-            users.bootstrap(con, "bench-admin", "admin", BENCH_PASSWORD)
-        users.add(con, "bench-analyst", "analyst", BENCH_PASSWORD, by="bench-admin")
-        users.add(con, "bench-supervisor", "supervisor", BENCH_PASSWORD, by="bench-admin")
-        analyst = Principal("bench-analyst", "analyst")
-        case = cases.open_case(
-            con, analyst, "Resolve benchmark", "criminal-investigation", "BENCH (synthetic data)"
-        )
-        cases.approve(con, Principal("bench-supervisor", "supervisor"), case)
+        with operating(con, "user.add") as op:
+            users.add(op, "bench-analyst", "analyst", BENCH_PASSWORD)
+            users.add(op, "bench-supervisor", "supervisor", BENCH_PASSWORD)
+        with operating(con, "case.open", user="bench-analyst") as op:
+            case = cases.open_case(
+                op, "Resolve benchmark", "criminal-investigation", "BENCH (synthetic data)"
+            )
+        with operating(con, "case.approve", user="bench-supervisor") as op:
+            cases.approve(op, case)
     row = con.execute(
         "SELECT case_id FROM case_members WHERE user_name = 'bench-analyst' ORDER BY 1 LIMIT 1"
     ).fetchall()
@@ -168,7 +169,8 @@ def _child(kind: str, store: Path, result: Path) -> int:
         con = connect(store)
         _limit_memory(con, store)
         t0 = time.perf_counter()
-        s = resolve(con, retrain=kind == "docket-train", progress=True)
+        with operating(con, "resolve") as op:
+            s = resolve(op, retrain=kind == "docket-train", progress=True)
         out["wall_seconds"] = time.perf_counter() - t0
         con.close()
         out.update(
@@ -181,14 +183,14 @@ def _child(kind: str, store: Path, result: Path) -> int:
             trained=s.trained,
         )
     else:
-        from docket.governance.gate import person_data
-        from docket.resolve.baseline import run_baseline
+        from bench.splink_baseline import run_baseline
 
         con = connect(store)
         t0 = time.perf_counter()
-        with person_data(
-            con, action="bench.baseline", case=os.environ["DOCKET_CASE"], why=BENCH_WHY
-        ) as pd:
+        with reading(
+            con, "bench.baseline", user="bench-analyst", case=os.environ["DOCKET_CASE"],
+            why=BENCH_WHY,
+        ) as pd:  # fmt: skip
             with warnings.catch_warnings():  # the gate hands out a cursor: one copy, expected
                 warnings.simplefilter("ignore", UserWarning)
                 table = pd.sql("SELECT * FROM mentions").to_arrow_table()
@@ -229,12 +231,7 @@ def _spawn(kind: str, store: Path, result: Path, case: str, max_rss: float) -> d
     A child that fails or is killed yields {"failed": reason, "wall_seconds", "peak_rss"}.
     """
     env = dict(os.environ)
-    env.update(
-        DOCKET_USER="bench-analyst",
-        DOCKET_PASSWORD=BENCH_PASSWORD,
-        DOCKET_CASE=case,
-        DOCKET_WHY=BENCH_WHY,
-    )
+    env.update(DOCKET_CASE=case)
     cmd = [sys.executable, "-m", "bench.bench_resolve", "--child", kind]
     cmd += ["--store", str(store), "--result", str(result)]
     _say(f"{LABELS[kind]}: starting")
@@ -458,7 +455,7 @@ def section(results: list[dict[str, Any]]) -> str:
         "Command: `.venv/bin/python -m bench.bench_resolve --people 100000 1000000` "
         "(`make bench` runs it with the other benchmarks; `--people 100000` alone for the "
         "quick one). Docket's `resolve` and the baseline, **Splink alone configured the way "
-        "its tutorials configure it** (`docket.resolve.baseline`: NameComparison, "
+        "its tutorials configure it** (`bench.splink_baseline`: NameComparison, "
         "DateOfBirthComparison, EmailComparison, exact identifiers; tutorial blocking rules; "
         "u from 1e7 random pairs; EM on names and on dob; clusters at p ≥ 0.9), run on the "
         "same `mentions` table of the synthetic world (`docket.synth`, seed 7), each in its "

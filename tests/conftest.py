@@ -4,60 +4,92 @@
         r = cli("export", "mentions", env=governed.env("analyst"))
         assert r.code == 0, r.stderr
 
-    def test_ingest(governed, cli):
-        r = cli("ingest", "x.csv", env=governed.env("admin"))
+    def test_library(governed):
+        with governed.session("analyst") as s:    # a docket.Session, as a program gets one
+            s.cases.list()
 
-    def test_python_api(governed, con):
-        governed.use("analyst")                 # DOCKET_USER/PASSWORD/CASE/WHY in os.environ
-        with person_data(con, action="t", case=governed.case, why="test") as pd: ...
+    def test_internal(con):
+        with as_admin(con) as op:                # an admin's audited operation on a raw store
+            resolve(op)
 
 `governed` holds: admin `adm`, analyst `ana` (case member, opened the case),
 supervisor `sup` (case member, approved it), auditor `aud`, analyst `outsider`
 and supervisor `sup2` (not members). `governed.case` is open and approved.
+Passwords are hashed with a cheap argon2 for speed (`pytest_configure`).
 """
 
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+from argon2 import PasswordHasher
 from typer.testing import CliRunner
 
+from docket.governance import auth
+from docket.governance.handles import Operation
+from docket.session import Docket, Session
+
 PASSWORD = "correct-horse-battery"
-_DOCKET_ENV = ("DOCKET_USER", "DOCKET_PASSWORD", "DOCKET_CASE", "DOCKET_WHY")
+_DOCKET_ENV = ("DOCKET_USER", "DOCKET_PASSWORD", "DOCKET_CASE", "DOCKET_WHY", "DOCKET_URL")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """argon2id at its cheapest for the whole run: the suite logs in thousands of times.
+    (Commands run as subprocesses hash at full cost.)"""
+    auth.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh, empty store in tmp_path (DOCKET_HOME and DOCKET_DB point at it); cheap argon2."""
-    home = tmp_path / "docket-home"
-    home.mkdir()
-    db = home / "docket.duckdb"
-    monkeypatch.setenv("DOCKET_HOME", str(home))
-    monkeypatch.setenv("DOCKET_DB", str(db))
-    monkeypatch.setenv("DOCKET_ARGON2_FAST", "1")
-    for name in _DOCKET_ENV:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty DOCKET_HOME in tmp_path (DOCKET_HOME and DOCKET_DB point at it)."""
+    h = tmp_path / "docket-home"
+    monkeypatch.setenv("DOCKET_HOME", str(h))
+    monkeypatch.setenv("DOCKET_DB", str(h / "docket.duckdb"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    for name in (*_DOCKET_ENV, "DOCKET_TOKEN"):
         monkeypatch.delenv(name, raising=False)
-    from docket.store import connect
+    return h
 
-    connect(db).close()
-    return db
+
+@pytest.fixture
+def store(home: Path) -> Path:
+    """A fresh, empty store (created by the library: folder 0700, file 0600); its path."""
+    d = Docket(home)
+    d.close()
+    return d.db_path
 
 
 @pytest.fixture
 def con(store: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """An open connection to the fresh store."""
+    """An open connection to the fresh store, for tests of the library's insides."""
     from docket.store import connect
 
     c = connect(store)
     yield c
     c.close()
+
+
+@contextmanager
+def as_admin(
+    con: duckdb.DuckDBPyConnection, action: str = "test", **kw: Any
+) -> Iterator[Operation]:
+    """An admin's authorised, audited operation on `con`; the admin `adm` is created when the
+    store has no user yet."""
+    from docket.governance import gate, users
+    from docket.governance.roles import ROLES
+
+    if users.count(con) == 0:
+        users.bootstrap(con, "adm", "admin", PASSWORD)
+    _, token, _ = auth.open_session(con, "adm", PASSWORD)
+    with gate.operation(con, token=token, action=action, roles=ROLES, **kw) as op:
+        yield op
 
 
 @dataclass
@@ -115,11 +147,12 @@ def cli(store: Path) -> object:
 class Governed:
     """Users of every role and an approved, open case (see the module docstring)."""
 
+    home: Path
     case: str
     users: dict[str, str] = field(default_factory=dict)  # role-ish key → user name
     password: str = PASSWORD
     why: str = "fixture: testing the store"
-    _monkeypatch: pytest.MonkeyPatch | None = None
+    _tokens: dict[str, str] = field(default_factory=dict)
 
     def env(self, who: str, *, case: str | None = None, why: str | None = None) -> dict[str, str]:
         """Environment for `who` (a key of .users: admin, analyst, supervisor, auditor,
@@ -132,20 +165,29 @@ class Governed:
             "DOCKET_WHY": why or self.why,
         }
 
-    def use(self, who: str, **kwargs: str) -> None:
-        """Put `env(who)` into os.environ for Python-API calls (undone after the test)."""
-        assert self._monkeypatch is not None
-        for key, value in self.env(who, **kwargs).items():
-            self._monkeypatch.setenv(key, value)
+    def token(self, who: str, con: duckdb.DuckDBPyConnection | None = None) -> str:
+        """A session token for `who` (logged in once per test, on `con` or a new connection)."""
+        name = self.users.get(who, who)
+        if name not in self._tokens:
+            from docket.store import connect
+
+            c = con if con is not None else connect(self.home / "docket.duckdb")
+            try:
+                self._tokens[name] = auth.open_session(c, name, self.password)[1]
+            finally:
+                if con is None:
+                    c.close()
+        return self._tokens[name]
+
+    @contextmanager
+    def session(self, who: str) -> Iterator[Session]:
+        """A library session for `who` on the store (the store is open while it lasts)."""
+        with Docket(self.home) as d, d.session(token=self.token(who)) as s:
+            yield s
 
 
-def make_governed(
-    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch | None = None
-) -> Governed:
-    """Create the fixture's users and case on `con` (which must have no users yet)."""
-    from docket.governance import cases, users
-    from docket.governance.roles import Principal
-
+def make_governed(home: Path) -> Governed:
+    """Create the fixture's users and case through the library (the store has no users yet)."""
     names = {
         "admin": ("adm", "admin"),
         "analyst": ("ana", "analyst"),
@@ -154,28 +196,57 @@ def make_governed(
         "outsider": ("outsider", "analyst"),
         "supervisor2": ("sup2", "supervisor"),
     }
-    users.bootstrap(con, "adm", "admin", PASSWORD)
-    for key, (name, role) in names.items():
-        if key != "admin":
-            users.add(con, name, role, PASSWORD, by="adm")
-    ana, sup = Principal("ana", "analyst"), Principal("sup", "supervisor")
-    case = cases.open_case(con, ana, "Fixture case", "criminal-investigation", "WARRANT-1")
-    cases.approve(con, sup, case)
-    cases.add_member(con, ana, case, "sup")
-    return Governed(case, {k: n for k, (n, _) in names.items()}, _monkeypatch=monkeypatch)
+    with Docket(home) as d:
+        d.bootstrap("adm", PASSWORD)
+        with d.session(user="adm", password=PASSWORD) as adm:
+            for key, (name, role) in names.items():
+                if key != "admin":
+                    adm.users.add(name, role, PASSWORD)
+        with d.session(user="ana", password=PASSWORD) as ana:
+            case = ana.cases.open("Fixture case", "criminal-investigation", "WARRANT-1")
+        with d.session(user="sup", password=PASSWORD) as sup:
+            sup.cases.approve(case)
+        with d.session(user="ana", password=PASSWORD) as ana:
+            ana.cases.add_member(case, "sup")
+    return Governed(home, case, {k: n for k, (n, _) in names.items()})
 
 
 @pytest.fixture
-def governed(store: Path, monkeypatch: pytest.MonkeyPatch) -> Governed:
+def governed(store: Path) -> Governed:
     """Users of each role (password `PASSWORD`) and an approved open case C-0001."""
+    return make_governed(store.parent)
+
+
+def run_resolve(con: duckdb.DuckDBPyConnection, **kw: Any) -> Any:
+    """`docket.resolve.pipeline.resolve` as the admin, on `con`: the ResolveSummary."""
+    from docket.resolve.pipeline import resolve
+
+    with as_admin(con, action="resolve") as op:
+        return resolve(op, **kw)
+
+
+def run_judge(
+    con: duckdb.DuckDBPyConnection, a: str, b: str, verdict: str, *, note: str | None = None
+) -> Any:
+    """A judgement on (a, b) recorded by the admin, outside any case (tests of resolution)."""
+    from docket.resolve.judgements import judge
+
+    with as_admin(con, action="judge") as op:
+        return judge(op, a, b, verdict, note=note)
+
+
+def run_ingest(con: duckdb.DuckDBPyConnection, path: Path, mapping: Any, **kw: Any) -> Any:
+    """`docket.sources.ingest.ingest_file` as the admin, on `con`: the FileResult."""
+    from docket.sources.ingest import ingest_file
+
+    with as_admin(con, action="ingest") as op:
+        return ingest_file(op, path, mapping, **kw)
+
+
+def open_store() -> duckdb.DuckDBPyConnection:
+    """A connection to the test's store (DOCKET_DB), for looking inside it."""
+    import os
+
     from docket.store import connect
 
-    c = connect(store)
-    try:
-        return make_governed(c, monkeypatch)
-    finally:
-        c.close()
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    os.environ.setdefault("DOCKET_ARGON2_FAST", "1")
+    return connect(os.environ["DOCKET_DB"])

@@ -1,7 +1,9 @@
-"""`docket …`: the command line. Each package registers its own commands.
+"""`docket …`: the command line, a thin layer over the library's session.
 
-Errors Docket raises on purpose (DocketError) are printed as one clear message
-with exit code 2, never a traceback.
+Each package registers its own commands; docket/cli_session.py gives them their session
+(local store, or the service named by DOCKET_URL). Errors Docket raises on purpose
+(DocketError) are printed as one clear message, never a traceback: exit code 3 for a
+refusal, 2 for other errors.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from docket.errors import AccessError, DocketError
+from docket.store.files import make_private
 
 # Packages that contribute commands; each has a `cli` module with `register(app)`.
 _COMMAND_MODULES = (
@@ -21,6 +24,7 @@ _COMMAND_MODULES = (
     "docket.sources.cli",
     "docket.resolve.cli",
     "docket.governance.cli",
+    "docket.api.cli",
     "docket.graph.cli",
 )
 
@@ -57,14 +61,15 @@ _err = Console(stderr=True)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the `docket` script."""
+    """Entry point of the `docket` script. Everything it writes is private (umask 077)."""
+    make_private()
     try:
         app(args=argv, prog_name="docket")
     except AccessError as exc:
-        _err.print(f"[bold red]refused:[/] {escape(str(exc))}", highlight=False, markup=True)
+        _err.print(f"[bold red]refused:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(3)
     except DocketError as exc:
-        _err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True)
+        _err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 

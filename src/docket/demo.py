@@ -1,23 +1,23 @@
-"""`make demo`: the main job end to end on the embedded default store.
+"""`make demo`: the main job end to end on the embedded default store, through the library.
 
-Generates a synthetic world (once), creates one demo user per role and a demo
-case, ingests every source as the admin, resolves, and prints what to try next.
-It drives the real `docket` command line, so it is also a walk through the
-operator's workflow. Everything lands under $DOCKET_HOME (default ./docket-data).
+Generates a synthetic world (once), creates one demo user per role and a demo case,
+ingests every source as the admin, resolves, exports the entities as the analyst and
+verifies the audit trail — each step a method of a `docket.Session`, audited like any
+other. Everything lands under $DOCKET_HOME (default ./docket-data).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
-from pathlib import Path
+from datetime import date
 
 from rich.console import Console
 from rich.table import Table
 
 from docket import settings
+from docket.session import Docket, Session
+from docket.store.files import make_private
+from docket.synth import generate
 
 console = Console()
 
@@ -28,101 +28,77 @@ DEMO_USERS = {
     "analyst": ("demo-analyst", "analyst-demo-pass"),
     "auditor": ("demo-auditor", "auditor-demo-pass"),
 }
+CASE_TITLE = "Demo: wanted person travelling under varied spellings"
 
 
-def _docket(
-    args: list[str], *, as_role: str | None = None, extra: dict[str, str] | None = None
-) -> str:
-    """Run `docket ARGS` as a demo user and return its standard output."""
-    env = dict(os.environ)
-    for key in ("DOCKET_USER", "DOCKET_PASSWORD", "DOCKET_CASE", "DOCKET_WHY"):
-        env.pop(key, None)
-    if as_role is not None:
-        user, password = DEMO_USERS[as_role]
-        env["DOCKET_USER"], env["DOCKET_PASSWORD"] = user, password
-    env.update(extra or {})
-    shown = " ".join(["docket", *args])
-    console.print(f"[dim]$ {shown}[/]" + (f" [dim](as {as_role})[/]" if as_role else ""))
-    proc = subprocess.run(
-        [sys.executable, "-m", "docket.cli", *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
-    if proc.stdout:
-        console.print(proc.stdout.rstrip(), highlight=False, markup=False)
-    if proc.returncode != 0:
-        console.print(f"[bold red]demo step failed[/] (exit {proc.returncode}): {shown}")
-        sys.exit(proc.returncode)
-    return proc.stdout
+def _as(d: Docket, role: str) -> Session:
+    user, password = DEMO_USERS[role]
+    return d.session(user=user, password=password, client="demo")
 
 
-def _users_exist() -> bool:
-    import duckdb
+def _step(text: str) -> None:
+    console.print(f"[bold cyan]›[/] {text}", highlight=False)
 
-    from docket.store import connect
 
-    con = connect()
-    try:
-        row = con.execute("SELECT count(*) FROM users").fetchone()
-    except duckdb.CatalogException:
-        return False
-    finally:
-        con.close()
-    return bool(row and row[0])
+def _users(d: Docket) -> None:
+    if d.has_users():
+        return
+    _step("creating one demo user per role")
+    d.bootstrap(*DEMO_USERS["admin"])
+    with _as(d, "admin") as admin:
+        for role, (user, password) in DEMO_USERS.items():
+            if role != "admin":
+                admin.users.add(user, role, password)
+
+
+def _case(d: Docket) -> str:
+    with _as(d, "analyst") as analyst:
+        for case in analyst.cases.list():
+            if case.title == CASE_TITLE and case.status == "open":
+                return case.case_id
+        _step("opening the demo case (analyst) and approving it (supervisor)")
+        case_id = analyst.cases.open(CASE_TITLE, "criminal-investigation", "DEMO-WARRANT-0001")
+    with _as(d, "supervisor") as supervisor:
+        supervisor.cases.approve(case_id)
+    return case_id
 
 
 def run(people: int, seed: int) -> None:
+    make_private()
     home = settings.home()
     world = home / f"world-{people}-{seed}"
     console.rule("[bold]Docket demo")
-    console.print(f"store: {settings.db_path()}   world: {world}")
-
     if not (world / "truth" / "mentions.csv").exists():
-        _docket(["synth", "--people", str(people), "--seed", str(seed), "--out", str(world)])
-
-    if not _users_exist():
-        first = True
-        for role, (user, password) in DEMO_USERS.items():
-            env = {"DEMO_PASSWORD": password}
-            _docket(
-                ["user", "add", user, "--role", role, "--password-env", "DEMO_PASSWORD"],
-                as_role=None if first else "admin",
-                extra=env,
+        _step(f"generating a synthetic world of {people:,} people in {world}")
+        generate(world, people, seed, date(2026, 1, 1), 90)
+    with Docket(home) as d:
+        console.print(f"store: {d.db_path}", highlight=False)
+        _users(d)
+        with _as(d, "admin") as admin:
+            _step("ingesting every source (admin)")
+            report = admin.ingest([str(world / "sources")])
+            console.print(
+                f"  {len(report.results)} files, {report.rows_stored:,} rows stored",
+                highlight=False,
             )
-            first = False
-
-    _docket(["ingest", str(world / "sources")], as_role="admin")
-    _docket(["resolve"], as_role="admin")
-
-    out = _docket(
-        [
-            "case",
-            "open",
-            "Demo: wanted person travelling under varied spellings",
-            "--basis",
-            "criminal-investigation",
-            "--ref",
-            "DEMO-WARRANT-0001 (fictional)",
-        ],
-        as_role="analyst",
-    )
-    case_id = out.strip().splitlines()[-1].strip()
-    _docket(["case", "approve", case_id], as_role="supervisor")
-
-    why = "demo: look at the resolved world"
-    _docket(
-        ["export", "entities", "--out", str(home / "entities.csv"), "--format", "csv"],
-        as_role="analyst",
-        extra={"DOCKET_CASE": case_id, "DOCKET_WHY": why},
-    )
-    _docket(["audit", "verify"], as_role="auditor")
-
+            _step("resolving person mentions into entities (admin)")
+            summary = admin.resolve(progress=True)
+            console.print(
+                f"  {summary.mentions:,} mentions → {summary.entities:,} entities",
+                highlight=False,
+            )
+        case_id = _case(d)
+        out = home / "entities.csv"
+        with _as(d, "analyst") as analyst:
+            _step(f"exporting the entities for {case_id} (analyst) to {out}")
+            done = analyst.export.entities(case=case_id, why="demo: the resolved world", out=out)
+            console.print(f"  {done.count:,} entities written", highlight=False)
+        with _as(d, "auditor") as auditor:
+            verdict = auditor.audit.verify()
+            _step(f"audit trail: {'intact' if verdict.ok else 'BROKEN'}, {verdict.rows} rows")
     table = Table(title="Demo users (synthetic store only)")
-    table.add_column("role")
-    table.add_column("user")
-    table.add_column("password")
+    for col in ("role", "user", "password"):
+        table.add_column(col)
     for role, (user, password) in DEMO_USERS.items():
         table.add_row(role, user, password)
     console.print(table)
@@ -132,7 +108,8 @@ def run(people: int, seed: int) -> None:
         f"DOCKET_PASSWORD=analyst-demo-pass\n"
         f"  .venv/bin/docket export entities --case {case_id} --why 'demo'\n"
         f"  .venv/bin/docket explain MENTION_A MENTION_B --case {case_id} --why 'demo'\n"
-        f"Stories planted in the world: {world / 'truth' / 'stories.json'}"
+        f"Stories planted in the world: {world / 'truth' / 'stories.json'}",
+        highlight=False,
     )
 
 
@@ -141,7 +118,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
     ns = parser.parse_args(argv)
-    Path(settings.home()).mkdir(parents=True, exist_ok=True)
     run(ns.people, ns.seed)
 
 

@@ -82,6 +82,38 @@ class Forbidden(AccessError):
     """The user is known but may not do this."""
 
 
+# The service sends errors as {"error": {"code", "message", "hint"}} with an HTTP status;
+# its clients raise the same class again. Most specific classes first.
+HTTP_ERRORS: tuple[tuple[type[DocketError], str, int], ...] = (
+    (NotAuthenticated, "not_authenticated", 401),
+    (Forbidden, "forbidden", 403),
+    (AccessError, "access_refused", 403),
+    (InputError, "invalid_input", 400),
+    (MappingError, "invalid_mapping", 400),
+    (ModelError, "invalid_model", 500),
+    (IngestError, "ingest_failed", 400),
+    (ResolveError, "resolve_failed", 409),
+    (StoreError, "store_unavailable", 503),
+    (DocketError, "error", 400),
+)
+
+
+def http_error(exc: DocketError) -> tuple[str, int]:
+    """(code, HTTP status) of a Docket error, for the service's error responses."""
+    for cls, code, status in HTTP_ERRORS:
+        if isinstance(exc, cls):
+            return code, status
+    return "error", 400
+
+
+def from_http(code: str, message: str, hint: str = "") -> DocketError:
+    """The Docket error a service response names (unknown codes: DocketError)."""
+    cls: type[DocketError] = next((c for c, k, _ in HTTP_ERRORS if k == code), DocketError)
+    exc = cls.__new__(cls)
+    DocketError.__init__(exc, message, hint=hint)
+    return exc
+
+
 __all__ = [
     "AccessError",
     "DocketError",
@@ -93,4 +125,6 @@ __all__ = [
     "NotAuthenticated",
     "ResolveError",
     "StoreError",
+    "from_http",
+    "http_error",
 ]

@@ -1,4 +1,8 @@
-"""Every environment setting Docket reads, under the DOCKET_ prefix, in one place."""
+"""Every environment setting the command line reads, under the DOCKET_ prefix, in one place.
+
+The library (`docket.Docket`) takes everything as arguments; only the CLI and `make demo`
+consult the environment.
+"""
 
 from __future__ import annotations
 
@@ -23,10 +27,13 @@ def env(name: str) -> str | None:
     return value or None
 
 
-# Variables documented for users (tests check README mentions each one).
+# Variables documented for users (tests check README mentions each one). The library
+# reads none of them: they are the command line's (docket/cli_session.py, cli modules).
 DOCUMENTED = (
     "DOCKET_HOME",
     "DOCKET_DB",
+    "DOCKET_URL",
+    "DOCKET_TOKEN",
     "DOCKET_USER",
     "DOCKET_PASSWORD",
     "DOCKET_CASE",

@@ -12,7 +12,7 @@ import pytest
 
 from docket.governance import audit
 from docket.governance.gate import person_data
-from docket.store import connect
+from tests.conftest import open_store
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -25,7 +25,7 @@ def trail(governed, cli) -> int:
     assert cli("case", "list", env=governed.env("auditor")).code == 0
     assert cli("whoami", env=governed.env("admin", case="x")).code == 0
     assert cli("watchlist", "list", env=governed.env("admin")).code == 3  # a refusal is a row too
-    con = connect()
+    con = open_store()
     n = int(con.execute("SELECT count(*) FROM audit_log").fetchall()[0][0])
     con.close()
     assert n >= 5
@@ -33,7 +33,7 @@ def trail(governed, cli) -> int:
 
 
 def _tamper(sql: str, *args: object) -> None:
-    con = connect()
+    con = open_store()
     con.execute(sql, list(args))
     con.close()
 
@@ -86,7 +86,7 @@ def test_reordered_rows_are_named(trail, cli) -> None:
 
 def test_rows_stored_in_another_order_are_named(trail, cli) -> None:
     # Rewrite the table with rows 3 and 4 stored the other way round, content untouched.
-    con = connect()
+    con = open_store()
     con.execute("CREATE TEMP TABLE t AS SELECT * FROM audit_log")
     con.execute("DELETE FROM audit_log")
     con.execute(
@@ -122,7 +122,7 @@ def test_row_appended_by_hand_is_named(trail, cli) -> None:
 
 
 def test_each_row_hash_covers_the_previous_hash(trail) -> None:
-    con = connect()
+    con = open_store()
     rows = audit.show(con, limit=1000)
     con.close()
     assert rows[0].prev_hash == audit.GENESIS
@@ -140,9 +140,9 @@ def test_no_code_path_updates_or_deletes_audit_rows() -> None:
 
 
 def test_a_read_is_recorded_with_everything_the_law_asks(governed, con) -> None:
-    governed.use("analyst")
     with person_data(
-        con, action="export.mentions", case=governed.case, why="locate the witness",
+        con, token=governed.token("analyst", con), action="export.mentions",
+        case=governed.case, why="locate the witness",
         objects=["P000000000001"], params={"source": "hotel"}, client="10.0.0.7",
     ) as pd:  # fmt: skip
         pd.result_count = 17
@@ -173,12 +173,12 @@ def test_audit_show_filters_and_is_for_auditors_only(trail, governed, cli) -> No
 
 
 def test_trail_cannot_be_written_on_a_read_only_store(governed, store) -> None:
-    governed.use("analyst")
+    token = governed.token("analyst")
     ro = duckdb.connect(str(store), read_only=True)
     try:
         with (
             pytest.raises(Exception, match="audit trail"),
-            person_data(ro, action="t", case=governed.case, why="x"),
+            person_data(ro, token=token, action="t", case=governed.case, why="x"),
         ):
             pass
     finally:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from docket.errors import DocketError, InputError
 from docket.governance import inputs
 from docket.governance.gate import person_data
-from docket.store import connect
+from tests.conftest import open_store
 from tests.governance import _world as w
 from tests.governance.test_gate_coverage import COMMANDS, READ, _commands
 
@@ -31,7 +31,7 @@ _TABLES = ("mentions", "entities", "entity_mentions", "users", "cases", "case_me
 
 
 def _snapshot() -> dict[str, Any]:
-    con = connect()
+    con = open_store()
     try:
         return {
             t: con.execute(
@@ -47,7 +47,7 @@ def _snapshot() -> dict[str, Any]:
 
 @pytest.fixture
 def data(governed) -> None:
-    con = connect()
+    con = open_store()
     w.source(con, "hotel", "h1", w.days_ago(1), None)
     for i in range(3):
         w.mention(con, f"hotel:{i}", "h1", w.days_ago(1), name_raw="Zhang Wei",
@@ -118,16 +118,22 @@ def test_text_parameters_survive_injection_and_oversize(command, data, governed,
 
 
 def test_gate_refuses_hostile_case_and_why_and_changes_nothing(data, governed, con) -> None:
-    governed.use("analyst")
+    token = governed.token("analyst", con)
     before = _snapshot()
     for value in HOSTILE:
-        with pytest.raises(DocketError), person_data(con, action="t", case=value, why="x"):
+        with (
+            pytest.raises(DocketError),
+            person_data(con, token=token, action="t", case=value, why="x"),
+        ):
             pass
     for value in (HOSTILE[4], HOSTILE[-1]):  # control characters; 100,000 characters
-        with pytest.raises(InputError), person_data(con, action="t", case=governed.case, why=value):
+        with (
+            pytest.raises(InputError),
+            person_data(con, token=token, action="t", case=governed.case, why=value),
+        ):
             pass
     # Injection text is a harmless literal justification: stored as given.
-    with person_data(con, action="t", case=governed.case, why=HOSTILE[0]) as pd:
+    with person_data(con, token=token, action="t", case=governed.case, why=HOSTILE[0]) as pd:
         pd.result_count = 0
     assert _snapshot() == before
     last = con.execute("SELECT justification FROM audit_log ORDER BY seq DESC LIMIT 1").fetchall()

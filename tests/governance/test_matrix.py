@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from docket.errors import AccessError, Forbidden, InputError, NotAuthenticated
-from docket.governance import audit, cases, watchlist
+from docket.governance import audit
 from docket.governance.gate import person_data
-from docket.governance.roles import Principal
-from docket.store import connect
-from tests.conftest import Governed
+from tests.conftest import Governed, open_store
 from tests.governance import _world as w
 
 ROLES = ("admin", "analyst", "supervisor", "auditor", "outsider", "supervisor2")
@@ -33,32 +32,21 @@ class Ctx:
         return f"new{self.n}"
 
     def new_member(self) -> str:
-        from docket.governance import users
-
-        con = connect()
-        try:
-            name = self.new_name()
-            users.add(con, name, "analyst", "a-new-password", by="adm")
-            return name
-        finally:
-            con.close()
+        name = self.new_name()
+        with self.g.session("admin") as adm:
+            adm.users.add(name, "analyst", "a-new-password")
+        return name
 
     def pending_case(self) -> str:
-        con = connect()
-        try:
-            return cases.open_case(con, Principal("ana", "analyst"), "t", "fraud", "R-1")
-        finally:
-            con.close()
+        with self.g.session("analyst") as ana:
+            return ana.cases.open("t", "fraud", "R-1")
 
     def entry(self) -> str:
-        con = connect()
-        try:
-            return watchlist.add(
-                con, Principal("ana", "analyst"), case=self.g.case, entity=None,
-                criteria={"phone": "13812345678"}, warrant="WR", authority="court",
+        with self.g.session("analyst") as ana:
+            return ana.watchlist.add(
+                case=self.g.case, criteria={"phone": "13812345678"}, warrant="WR",
+                authority="court",
             )  # fmt: skip
-        finally:
-            con.close()
 
 
 Argv = Callable[[Ctx], list[str]]
@@ -149,7 +137,7 @@ def test_role_matrix(action, governed, cli, monkeypatch) -> None:
     argv_of, allowed = MATRIX[action]
     assert _exists(action.split()), f"`docket {action}` is in the matrix but not registered"
     monkeypatch.setenv("NEWPW", "a-new-password")
-    con = connect()
+    con = open_store()
     w.source(con, "hotel", "h1", w.days_ago(1), None)
     w.mention(con, "hotel:1", "h1", w.days_ago(1), name_raw="Zhang Wei")
     w.mention(con, "hotel:2", "h1", w.days_ago(1), name_raw="Wang Fang")
@@ -164,8 +152,12 @@ def test_role_matrix(action, governed, cli, monkeypatch) -> None:
         assert "Traceback" not in r.stderr + r.stdout
         outcomes[role] = r.code
         user = governed.users[role]
-        con = connect()
-        last = audit.show(con, user=user, limit=1)
+        con = open_store()
+        last = [  # the command's own row: not the one-off login and logout around it
+            r
+            for r in audit.show(con, user=user, limit=5)
+            if not (r.action.startswith("auth.") and r.outcome == "ok")
+        ]
         con.close()
         if role in allowed:
             assert r.code == 0, f"{role} should be allowed `docket {' '.join(argv)}`: {r.stderr}"
@@ -178,55 +170,33 @@ def test_role_matrix(action, governed, cli, monkeypatch) -> None:
 
 def test_person_data_gate_refusals_name_the_reason(governed, con) -> None:
     g = governed
-    governed.use("admin")
-    with (
-        pytest.raises(Forbidden, match="separation of duties"),
-        person_data(con, action="profile", case=g.case, why="curious"),
+
+    def read(who: str | None, case: str | None, why: str | None) -> Any:
+        token = g.token(who, con) if who else None
+        return person_data(con, token=token, action="profile", case=case, why=why)
+
+    for who, reason in (
+        ("admin", "separation of duties"),
+        ("auditor", "separation of duties"),
+        ("outsider", "not a member"),
     ):
+        with pytest.raises(Forbidden, match=reason), read(who, g.case, "curious"):
+            pass
+    with pytest.raises(Forbidden, match="needs a justification"), read("analyst", g.case, "   "):
         pass
-    governed.use("auditor")
-    with (
-        pytest.raises(Forbidden, match="separation of duties"),
-        person_data(con, action="profile", case=g.case, why="curious"),
-    ):
+    with pytest.raises(Forbidden, match="needs a case"), read("analyst", None, "x"):
         pass
-    governed.use("outsider")
-    with (
-        pytest.raises(Forbidden, match="not a member"),
-        person_data(con, action="profile", case=g.case, why="curious"),
-    ):
+    with pytest.raises(InputError, match="no case"), read("analyst", "C-9999", "x"):
         pass
-    governed.use("analyst")
-    with (
-        pytest.raises(Forbidden, match="needs a justification"),
-        person_data(con, action="profile", case=g.case, why="   "),
-    ):
+    with g.session("analyst") as ana:
+        pending = ana.cases.open("t", "fraud", "R-1")
+    with pytest.raises(Forbidden, match="awaiting approval"), read("analyst", pending, "x"):
         pass
-    with (
-        pytest.raises(Forbidden, match="needs a case"),
-        person_data(con, action="profile", case=None, why="x"),
-    ):
+    with g.session("supervisor") as sup:
+        sup.cases.close(g.case)
+    with pytest.raises(Forbidden, match="closed"), read("analyst", g.case, "x"):
         pass
-    with (
-        pytest.raises(InputError, match="no case"),
-        person_data(con, action="profile", case="C-9999", why="x"),
-    ):
-        pass
-    pending = cases.open_case(con, Principal("ana", "analyst"), "t", "fraud", "R-1")
-    with (
-        pytest.raises(Forbidden, match="awaiting approval"),
-        person_data(con, action="profile", case=pending, why="x"),
-    ):
-        pass
-    cases.close(con, Principal("sup", "supervisor"), g.case)
-    with (
-        pytest.raises(Forbidden, match="closed"),
-        person_data(con, action="profile", case=g.case, why="x"),
-    ):
-        pass
-    for name in ("DOCKET_USER", "DOCKET_PASSWORD"):
-        governed._monkeypatch.delenv(name)  # type: ignore[union-attr]
-    with pytest.raises(NotAuthenticated), person_data(con, action="profile", case=g.case, why="x"):
+    with pytest.raises(NotAuthenticated), read(None, g.case, "x"):
         pass
     refused = [r for r in audit.show(con, action="profile", limit=100)]
     assert len(refused) == 9 and {r.outcome for r in refused} == {"refused"}
@@ -245,20 +215,22 @@ def test_reads_stop_at_the_review_date_until_a_supervisor_reviews(governed, cli,
     assert cli("watchlist", "list", env=governed.env("analyst")).code == 0
 
 
-def test_approver_is_not_the_opener(governed, con) -> None:
-    sup = Principal("sup", "supervisor")
-    case = cases.open_case(con, sup, "t", "missing-person", "MP-1")
-    with pytest.raises(Forbidden, match="another supervisor"):
-        cases.approve(con, sup, case)
-    cases.approve(con, Principal("sup2", "supervisor"), case)
-    with pytest.raises(Forbidden, match="not awaiting approval"):
-        cases.approve(con, Principal("sup2", "supervisor"), case)
+def test_approver_is_not_the_opener(governed) -> None:
+    with governed.session("supervisor") as sup:
+        case = sup.cases.open("t", "missing-person", "MP-1")
+        with pytest.raises(Forbidden, match="another supervisor"):
+            sup.cases.approve(case)
+    with governed.session("supervisor2") as sup2:
+        sup2.cases.approve(case)
+        with pytest.raises(Forbidden, match="not awaiting approval"):
+            sup2.cases.approve(case)
 
 
-def test_only_readers_can_be_members(governed, con) -> None:
-    for user in ("adm", "aud"):
-        with pytest.raises(AccessError, match="only analysts and supervisors"):
-            cases.add_member(con, Principal("sup", "supervisor"), governed.case, user)
+def test_only_readers_can_be_members(governed) -> None:
+    with governed.session("supervisor") as sup:
+        for user in ("adm", "aud"):
+            with pytest.raises(AccessError, match="only analysts and supervisors"):
+                sup.cases.add_member(governed.case, user)
 
 
 def test_open_prints_the_case_id_alone_on_its_last_line(governed, cli) -> None:

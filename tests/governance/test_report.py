@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from docket.governance import report
 from docket.governance.gate import person_data
-from docket.store import connect
+from tests.conftest import open_store
 from tests.governance import _world as w
 
 OLD, NEW = "P0000000000a1", "P0000000000a2"
 
 
 def _setup(governed) -> None:
-    con = connect()
+    con = open_store()
     w.source(con, "hotel", "h1", w.days_ago(30), 180)
     w.source(con, "telecom", "t1", w.days_ago(5), None)
     w.mention(con, "hotel:1", "h1", w.days_ago(30))
@@ -28,22 +27,24 @@ def _setup(governed) -> None:
 
 def test_subject_report_lists_holdings_and_every_consultation(governed, cli, monkeypatch) -> None:
     _setup(governed)
-    con = connect()
-    governed.use("analyst", why="identify the caller")
-    with person_data(con, action="explain", case=governed.case, why="identify the caller",
-                     objects=[OLD]) as pd:  # fmt: skip
+    con = open_store()
+    ana, sup = governed.token("analyst", con), governed.token("supervisor", con)
+    with person_data(con, token=ana, action="explain", case=governed.case,
+                     why="identify the caller", objects=[OLD]) as pd:  # fmt: skip
         pd.result_count = 1
-    governed.use("supervisor", why="check the analyst's link")
-    with person_data(con, action="profile", case=governed.case, why="check the analyst's link",
+    with person_data(con, token=sup, action="profile", case=governed.case,
+                     why="check the analyst's link",
                      objects=[NEW]) as pd:  # fmt: skip
         pd.result_count = 1
-    with person_data(con, action="export.entities", case=governed.case, why="bulk") as pd:
+    with person_data(con, token=sup, action="export.entities", case=governed.case,
+                     why="bulk") as pd:  # fmt: skip
         pd.result_count = 2
-    with person_data(con, action="profile", case=governed.case, why="someone else",
+    with person_data(con, token=sup, action="profile", case=governed.case, why="someone else",
                      objects=["P0000000000zz"]) as pd:  # fmt: skip
         pd.result_count = 1
-    rep = report.subject(con, OLD)
     con.close()
+    with governed.session("auditor") as aud:
+        rep = aud.audit.subject(OLD)
     assert rep.current == NEW and rep.ids == [OLD, NEW]
     by_source = {s.source: (s.mentions, s.holdings, s.event_parties, s.retention_days)
                  for s in rep.sources}  # fmt: skip
@@ -65,15 +66,15 @@ def test_subject_report_lists_holdings_and_every_consultation(governed, cli, mon
 
 
 def test_report_on_a_removed_entity_still_lists_consultations(governed, cli) -> None:
-    con = connect()
+    con = open_store()
     w.source(con, "hotel", "h1", w.days_ago(1), None)
     w.mention(con, "hotel:1", "h1", w.days_ago(1))
     w.entity(con, "P0000000000b2", ["hotel:1"])
     w.redirect(con, "P0000000000b1", None)
     con.close()
-    governed.use("analyst")
-    con = connect()
-    with person_data(con, action="profile", case=governed.case, why="x",
+    con = open_store()
+    with person_data(con, token=governed.token("analyst", con), action="profile",
+                     case=governed.case, why="x",
                      objects=["P0000000000b1"]):  # fmt: skip
         pass
     con.close()

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import duckdb
 import pytest
 
-from docket.governance import audit, cases, retention
-from docket.governance.roles import Principal
-from docket.store import connect
+from docket.governance import audit, retention
+from docket.governance.handles import Operation
+from docket.store.entities import current_id, cursor_query
+from tests.conftest import as_admin, open_store
 from tests.governance import _world as w
-
-SUP = Principal("sup", "supervisor")
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def world(governed) -> str:
     P1 = hotel:1 (suspect under a legal hold), P2 = hotel:2 only, P3 = hotel:3 + telecom:1,
     P4 = registry:1. Returns the held case id.
     """
-    con = connect()
+    con = open_store()
     w.source(con, "hotel", "h1", w.days_ago(400), 365)
     w.source(con, "telecom", "t1", w.days_ago(10), 365)
     w.source(con, "registry", "r1", w.days_ago(2000), None)
@@ -47,19 +47,22 @@ def world(governed) -> str:
     )
     con.execute("INSERT INTO quarantine VALUES ('hotel', 'hotel.csv', 9, '{}', 'bad date', ?)",
                 [w.days_ago(400)])  # fmt: skip
-    cases.link(con, Principal("ana", "analyst"), governed.case, "P000000000001", "suspect")
-    cases.hold(con, SUP, governed.case, "trial pending")
     con.close()
+    with governed.session("analyst") as ana:
+        ana.cases.link(governed.case, "P000000000001", "suspect")
+    with governed.session("supervisor") as sup:
+        sup.cases.hold(governed.case, "trial pending")
     return governed.case
 
 
-def _no_resolve(con: duckdb.DuckDBPyConnection) -> None:
-    return None
+def _purge(con: duckdb.DuckDBPyConnection, **kw: Any) -> retention.PurgeReport:
+    with as_admin(con, action="purge") as op:
+        return retention.purge(op, **kw)
 
 
 def test_dry_run_counts_and_changes_nothing(world, con) -> None:
     before = w.counts(con)
-    rep = retention.purge(con, dry_run=True, reresolve=_no_resolve)
+    rep = _purge(con, dry_run=True)
     assert w.counts(con) == before
     assert rep.expired_files == ["hotel:h1"]
     assert rep.removed["mentions"] == 2  # hotel:2, hotel:3; hotel:1 is held
@@ -71,11 +74,12 @@ def test_dry_run_counts_and_changes_nothing(world, con) -> None:
 def test_purge_removes_expired_data_and_keeps_the_hold(world, con) -> None:
     seen: list[set[str]] = []
 
-    def resolver(c: duckdb.DuckDBPyConnection) -> None:
+    def resolver(op: Operation) -> None:
         # The resolver still sees the old entity links, so it can leave redirects for them.
-        seen.append({r[0] for r in c.execute("SELECT mention_id FROM entity_mentions").fetchall()})
+        rows = op.con.execute("SELECT mention_id FROM entity_mentions").fetchall()
+        seen.append({r[0] for r in rows})
 
-    rep = retention.purge(con, reresolve=resolver)
+    rep = _purge(con, reresolve=resolver)
     assert rep.reresolved and seen == [{"hotel:1", "hotel:2", "hotel:3", "telecom:1", "registry:1"}]
     mentions = {r[0] for r in con.execute("SELECT mention_id FROM mentions").fetchall()}
     assert mentions == {"hotel:1", "telecom:1", "registry:1"}
@@ -92,7 +96,7 @@ def test_purge_removes_expired_data_and_keeps_the_hold(world, con) -> None:
 def test_purge_re_resolves_and_leaves_redirects(world, governed, cli) -> None:
     r = cli("purge", env=governed.env("admin"))  # the real docket.resolve pipeline runs
     assert r.code == 0 and "re-resolved" in r.stdout, r.stderr
-    con = connect()
+    con = open_store()
     try:
         linked = {m for (m,) in con.execute("SELECT mention_id FROM entity_mentions").fetchall()}
         assert linked == {"hotel:1", "telecom:1", "registry:1"}
@@ -101,9 +105,7 @@ def test_purge_re_resolves_and_leaves_redirects(world, governed, cli) -> None:
         ).fetchall()
         assert gone == [(None, "removed")]
         # The suspect linked to the held case is still found under its new id.
-        from docket.governance import entities
-
-        now = entities.current_id(con, "P000000000001")
+        now = current_id(cursor_query(con), "P000000000001")
         assert now is not None
         assert con.execute(
             "SELECT mention_id FROM entity_mentions WHERE entity_id = ?", [now]
@@ -112,23 +114,22 @@ def test_purge_re_resolves_and_leaves_redirects(world, governed, cli) -> None:
         con.close()
 
 
-def test_without_a_resolver_unsupported_entities_are_removed(world, con, monkeypatch) -> None:
-    monkeypatch.setattr(retention, "_default_resolver", lambda: None)
-    rep = retention.purge(con)
+def test_without_a_resolver_unsupported_entities_are_removed(world, con) -> None:
+    rep = _purge(con)
     assert not rep.reresolved
     ids = {r[0] for r in con.execute("SELECT entity_id FROM entities").fetchall()}
     assert ids == {"P000000000001", "P000000000003", "P000000000004"}
 
 
 def test_a_closed_case_keeps_nothing(world, governed, con) -> None:
-    cases.close(con, SUP, governed.case)
-    rep = retention.purge(con, reresolve=_no_resolve)
+    with governed.session("supervisor") as sup:
+        sup.cases.close(governed.case)
+    rep = _purge(con)
     assert rep.kept_by_hold == {"mentions": 0, "events": 0}
     assert con.execute("SELECT count(*) FROM mentions WHERE source = 'hotel'").fetchall() == [(0,)]
 
 
-def test_purge_is_admin_only_and_audited_with_counts(world, governed, cli, monkeypatch) -> None:
-    monkeypatch.setattr(retention, "_default_resolver", lambda: None)
+def test_purge_is_admin_only_and_audited_with_counts(world, governed, cli) -> None:
     for role in ("analyst", "supervisor", "auditor"):
         r = cli("purge", env=governed.env(role))
         assert r.code == 3 and "admin" in r.stderr
@@ -137,7 +138,7 @@ def test_purge_is_admin_only_and_audited_with_counts(world, governed, cli, monke
     assert "mentions\t2\t1" in r.stdout
     r = cli("purge", env=governed.env("admin"))
     assert r.code == 0, r.stderr
-    con = connect()
+    con = open_store()
     rows = audit.show(con, action="purge", limit=10)
     assert con.execute("SELECT count(*) FROM mentions").fetchall() == [(3,)]
     con.close()

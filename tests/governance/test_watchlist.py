@@ -7,23 +7,24 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from docket.errors import Forbidden, InputError
-from docket.governance import cases, watchlist
-from docket.governance.roles import Principal
-from docket.store import connect
+from docket.governance import watchlist
+from tests.conftest import Governed, open_store
 from tests.governance import _world as w
 
-ANA = Principal("ana", "analyst")
-SUP = Principal("sup", "supervisor")
-SUP2 = Principal("sup2", "supervisor")
 
-
-def _add(con, case: str, **kw: object) -> str:
+def _add(g: Governed, who: str = "analyst", **kw: object) -> str:
     args: dict[str, object] = {
-        "entity": None, "criteria": {"phone": "13812345678"}, "warrant": "WR-1",
-        "authority": "Municipal court",
+        "case": g.case, "entity": None, "criteria": {"phone": "13812345678"},
+        "warrant": "WR-1", "authority": "Municipal court",
     }  # fmt: skip
     args.update(kw)
-    return watchlist.add(con, ANA, case=case, **args)  # type: ignore[arg-type]
+    with g.session(who) as s:
+        return s.watchlist.add(**args)  # type: ignore[arg-type]
+
+
+def _approve(g: Governed, entry: str, who: str = "supervisor") -> watchlist.Entry:
+    with g.session(who) as s:
+        return s.watchlist.approve(entry)
 
 
 def _active(con, at: datetime | None = None) -> list[str]:
@@ -31,9 +32,9 @@ def _active(con, at: datetime | None = None) -> list[str]:
 
 
 def test_entry_is_active_only_after_approval_and_until_expiry(governed, con) -> None:
-    entry = _add(con, governed.case)
+    entry = _add(governed)
     assert _active(con) == []  # not approved
-    e = watchlist.approve(con, SUP, entry)
+    e = _approve(governed, entry)
     assert _active(con) == [entry]
     assert e.criteria == {"phone": "+8613812345678"}
     # Default expiry: 90 days.
@@ -43,56 +44,52 @@ def test_entry_is_active_only_after_approval_and_until_expiry(governed, con) -> 
 
 
 def test_expired_entry_stops_matching_by_itself(governed, con) -> None:
-    entry = _add(con, governed.case, expires=date.today() + timedelta(days=1))
-    watchlist.approve(con, SUP, entry)
+    entry = _add(governed, expires=date.today() + timedelta(days=1))
+    _approve(governed, entry)
     con.execute(
         "UPDATE watchlist SET expires_at = ? WHERE entry_id = ?",
         [datetime.now(UTC) - timedelta(minutes=1), entry],
     )
     assert _active(con) == []
     # A supervisor renews it (at most 90 days): it matches again.
-    renewed = watchlist.renew(con, SUP, entry)
+    with governed.session("supervisor") as sup:
+        renewed = sup.watchlist.renew(entry)
     assert renewed.active() and _active(con) == [entry]
 
 
 def test_closing_the_case_deactivates_its_entries(governed, con) -> None:
-    entry = _add(con, governed.case)
-    watchlist.approve(con, SUP, entry)
-    cases.close(con, SUP, governed.case)
+    entry = _add(governed)
+    _approve(governed, entry)
+    with governed.session("supervisor") as sup:
+        sup.cases.close(governed.case)
     assert _active(con) == []
 
 
 def test_four_eyes_and_limits(governed, con) -> None:
-    entry = watchlist.add(
-        con, SUP, case=governed.case, entity=None, criteria={"passport": "E12345678"},
-        warrant="WR-2", authority="court",
-    )  # fmt: skip
+    entry = _add(governed, "supervisor", criteria={"passport": "E12345678"}, warrant="WR-2")
     with pytest.raises(Forbidden, match="another supervisor"):
-        watchlist.approve(con, SUP, entry)
+        _approve(governed, entry)
     with pytest.raises(Forbidden, match="supervisor"):
-        watchlist.approve(con, ANA, entry)
-    watchlist.approve(con, SUP2, entry)
+        _approve(governed, entry, "analyst")
+    _approve(governed, entry, "supervisor2")
     with pytest.raises(InputError, match="90 days"):
-        _add(con, governed.case, expires=date.today() + timedelta(days=120))
+        _add(governed, expires=date.today() + timedelta(days=120))
     with pytest.raises(InputError, match="past"):
-        _add(con, governed.case, expires=date.today() - timedelta(days=1))
+        _add(governed, expires=date.today() - timedelta(days=1))
     with pytest.raises(Forbidden, match="not a member"):
-        watchlist.add(
-            con, Principal("outsider", "analyst"), case=governed.case, entity=None,
-            criteria={"phone": "13812345678"}, warrant="x", authority="y",
-        )  # fmt: skip
+        _add(governed, "outsider")
 
 
 def test_criteria_cannot_name_a_special_category_or_be_too_broad(governed, con) -> None:
     for field in ("religion", "ethnicity", "health_status", "sexual_orientation", "民族"):
         with pytest.raises(InputError, match="special category"):
-            _add(con, governed.case, criteria={field: "x"})
+            _add(governed, criteria={field: "x"})
     with pytest.raises(InputError, match="too broad"):
-        _add(con, governed.case, criteria={"region_code": "110101"})
+        _add(governed, criteria={"region_code": "110101"})
     with pytest.raises(InputError, match="unknown field"):
-        _add(con, governed.case, criteria={"nationality": "CN"})
-    entry = _add(con, governed.case, criteria={"name": "Zhang Wei", "birth_date": "1990-03-07"})
-    assert watchlist.approve(con, SUP, entry).criteria == {
+        _add(governed, criteria={"nationality": "CN"})
+    entry = _add(governed, criteria={"name": "Zhang Wei", "birth_date": "1990-03-07"})
+    assert _approve(governed, entry).criteria == {
         "name_key": "weizhang", "birth_date": "1990-03-07",
     }  # fmt: skip
 
@@ -102,10 +99,10 @@ def test_entity_entries_follow_redirects(governed, con) -> None:
     w.mention(con, "hotel:1", "h1", w.days_ago(1))
     w.entity(con, "P0000000000a2", ["hotel:1"])
     with pytest.raises(InputError, match="no entity"):
-        _add(con, governed.case, entity="P0000000000a1", criteria={})
+        _add(governed, entity="P0000000000a1", criteria={})
     w.redirect(con, "P0000000000a1", "P0000000000a2")
-    entry = _add(con, governed.case, entity="P0000000000a1", criteria={})
-    watchlist.approve(con, SUP, entry)
+    entry = _add(governed, entity="P0000000000a1", criteria={})
+    _approve(governed, entry)
     assert [e.entity_id for e in watchlist.active_entries(con)] == ["P0000000000a2"]
 
 
@@ -126,6 +123,6 @@ def test_watchlist_cli(governed, cli) -> None:
     assert r.code == 0 and entry in r.stdout and "id_number=11010119900307001X" in r.stdout
     r = cli("watchlist", "renew", entry, "--expires", "2999-01-01", env=sup)
     assert r.code == 2 and "90 days" in r.stderr
-    con = connect()
+    con = open_store()
     assert [e.entry_id for e in watchlist.active_entries(con)] == [entry]
     con.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import duckdb
 
@@ -71,6 +72,24 @@ def event(
             "INSERT INTO event_parties VALUES (?, ?, ?, ?, ?)",
             [eid, role, ref if person else None, None if person else ref, src],
         )
+
+
+def graph(con: duckdb.DuckDBPyConnection) -> Any:
+    """`build_graph` as the admin, on `con`: the GraphSummary."""
+    from docket.graph import build_graph
+    from tests.conftest import as_admin
+
+    with as_admin(con, action="graph.build") as op:
+        return build_graph(op)
+
+
+def update(con: duckdb.DuckDBPyConnection, **kw: Any) -> Any:
+    """`update_graph` as the admin, on `con`."""
+    from docket.graph import update_graph
+    from tests.conftest import as_admin
+
+    with as_admin(con, action="graph.update") as op:
+        return update_graph(op, **kw)
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:

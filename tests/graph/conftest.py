@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Governed, make_governed
+from tests.conftest import Governed, as_admin, make_governed, run_ingest, run_resolve
 
 PEOPLE, SEED = 20_000, 7
 
@@ -34,21 +34,24 @@ class StoryWorld:
 @pytest.fixture(scope="session")
 def story_world(tmp_path_factory: pytest.TempPathFactory) -> StoryWorld:
     from docket.graph import build_graph
-    from docket.resolve.pipeline import resolve
-    from docket.sources.ingest import ingest_file, mappings_for, plan_files
+    from docket.session import Docket
+    from docket.sources.ingest import mappings_for, plan_files
     from docket.store import connect
     from docket.synth import generate
 
     out = tmp_path_factory.mktemp("graph-world")
     generate(out / "world", PEOPLE, SEED, date(2026, 1, 1), 90)
-    db = out / "store.duckdb"
+    home = out / "home"
+    Docket(home).close()
+    governed = make_governed(home)
+    db = home / "docket.duckdb"
     con = connect(db)
     try:
         for path, mapping in plan_files([out / "world"], mappings_for()).matched:
-            ingest_file(con, path, mapping)
-        resolve(con, progress=False)
-        build_graph(con)
-        governed = make_governed(con)
+            run_ingest(con, path, mapping)
+        run_resolve(con, progress=False)
+        with as_admin(con, action="graph.build") as op:
+            build_graph(op)
         truth = str(out / "world" / "truth" / "mentions.csv")
         rows = con.execute(
             "SELECT t.person_uid, mode(em.entity_id) FROM read_csv(?, all_varchar = true) t "
@@ -69,7 +72,10 @@ def world(
     story_world: StoryWorld, cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> StoryWorld:
     """The session's world, copied for this test; `cli` runs against the copy."""
-    db = tmp_path / "world.duckdb"
-    shutil.copy(story_world.db, db)
+    home = tmp_path / "world-home"
+    shutil.copytree(story_world.db.parent, home)
+    db = home / "docket.duckdb"
+    monkeypatch.setenv("DOCKET_HOME", str(home))
     monkeypatch.setenv("DOCKET_DB", str(db))
-    return StoryWorld(db, story_world.stories, story_world.entity_of, story_world.governed)
+    governed = Governed(home, story_world.governed.case, story_world.governed.users)
+    return StoryWorld(db, story_world.stories, story_world.entity_of, governed)

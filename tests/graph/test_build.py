@@ -6,7 +6,6 @@ import duckdb
 import pytest
 
 from docket.errors import ModelError
-from docket.graph import build_graph, update_graph
 from docket.schema import load_model
 from docket.schema.loader import MODEL_DIR
 from tests.graph import _store as s
@@ -24,7 +23,7 @@ def edges(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, str], tuple]:
 @pytest.fixture
 def built(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     s.build(con)
-    build_graph(con)
+    s.graph(con)
     return con
 
 
@@ -87,15 +86,15 @@ def test_an_update_gives_the_tables_a_rebuild_gives(con) -> None:
     late_events = ["rail:b1", "hotel:b1", "cdr:2", "bank:1"]
     late_holdings = ["reg:c"]  # carol's share of the household line arrives late
     _hold_back(con, late_events, late_holdings)
-    build_graph(con)
+    s.graph(con)
     _restore(con)
-    update_graph(con, events=late_events, mentions=late_holdings)
+    s.update(con, events=late_events, mentions=late_holdings)
     assert _tables(con, rebuild=False) == full
 
 
 def _tables(con: duckdb.DuckDBPyConnection, *, rebuild: bool) -> dict[str, list[tuple]]:
     if rebuild:
-        build_graph(con)
+        s.graph(con)
     return {
         t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
         for t in ("graph_nodes", "graph_edges", "graph_whereabouts", "graph_spots")

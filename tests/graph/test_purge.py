@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from docket.governance.retention import purge
+from typing import Any
+
+from docket.governance.retention import PurgeReport, purge
 from docket.graph import build_graph
+from tests.conftest import as_admin
 from tests.governance._world import days_ago, source
 from tests.graph import _store as s
+
+
+def _purge(con, **kw: Any) -> PurgeReport:
+    with as_admin(con, action="purge") as op:
+        return purge(op, **kw)
 
 
 def _named(con, ids: list[str]) -> int:
@@ -24,10 +32,10 @@ def test_purging_a_source_removes_the_edges_and_places_it_gave(con) -> None:
     source(con, "hotel", s.SHA, days_ago(400), 365)  # expired
     source(con, "reg", s.SHA, days_ago(400), 365)  # expired: the holdings go too
     source(con, "rail", s.SHA, days_ago(1), 365)
-    build_graph(con)
+    s.graph(con)
     gone = ["hotel:a1", "hotel:b1", "reg:a", "reg:b", "reg:c"]
     assert _named(con, gone) > 0
-    report = purge(con, reresolve=lambda c: None)  # no re-resolution: the generic rule alone
+    report = _purge(con, reresolve=lambda op: None)  # no re-resolution: the generic rule alone
     assert report.removed["graph_edges"] > 0
     assert _named(con, gone) == 0
     kinds = {k for (k,) in con.execute("SELECT DISTINCT kind FROM graph_edges").fetchall()}
@@ -38,8 +46,8 @@ def test_purging_a_source_removes_the_edges_and_places_it_gave(con) -> None:
 def test_the_graph_rebuilt_after_purge_loses_edges_through_purged_holdings(con) -> None:
     s.build(con)
     source(con, "reg", s.SHA, days_ago(400), 365)  # the subscriber and account records
-    build_graph(con)
-    purge(con, reresolve=build_graph)  # as the default re-resolution ends
+    s.graph(con)
+    _purge(con, reresolve=build_graph)  # as the session's purge ends
     kinds = {k for (k,) in con.execute("SELECT DISTINCT kind FROM graph_edges").fetchall()}
     assert not kinds & {"holds", "shares identifier"}
     assert {"co-travelled", "co-stayed"} <= kinds

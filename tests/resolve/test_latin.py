@@ -8,11 +8,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from bench.splink_baseline import run_baseline
 
 from docket.errors import InputError
-from docket.resolve.baseline import run_baseline
 from docket.resolve.evaluate import evaluate, load_truth
 from docket.synth.latin import COLUMNS, generate_people_csv, truth_path_for
+from tests.conftest import run_ingest, run_resolve
 
 MAPPING = Path(__file__).resolve().parents[2] / "bench" / "mappings" / "english_people.yaml"
 
@@ -96,16 +97,14 @@ def test_docket_resolves_the_english_list_about_as_well_as_splink_alone(
 ) -> None:
     """A person CSV from an unrelated source, with its own mapping, resolves with a pairwise
     F1 within 0.02 of Splink configured as its tutorials do (or better)."""
-    from docket.resolve.pipeline import resolve
-    from docket.sources.ingest import ingest_file
     from docket.sources.mapping import load_mapping
 
     csv_path = tmp_path / "english_people.csv"
     truth = generate_people_csv(csv_path, 1000, seed=11)
-    result = ingest_file(con, csv_path, load_mapping(MAPPING))
+    result = run_ingest(con, csv_path, load_mapping(MAPPING))
     assert result.rows_stored > 1800 and result.rows_quarantined == 0
 
-    summary = resolve(con, progress=False)
+    summary = run_resolve(con, progress=False)
     assert summary.mentions == result.rows_stored
     load_truth(con, truth)
     docket = evaluate(

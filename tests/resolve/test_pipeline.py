@@ -9,10 +9,10 @@ import pytest
 
 from docket.errors import InputError
 from docket.resolve import model as model_mod
-from docket.resolve.ids import current_id
-from docket.resolve.judgements import judge
-from docket.resolve.pipeline import compared_pairs, resolve
+from docket.resolve.pipeline import compared_pairs
 from docket.store.db import connect
+from docket.store.entities import cursor_query, require_current
+from tests.conftest import run_judge, run_resolve
 from tests.resolve import world
 
 
@@ -38,7 +38,7 @@ def test_shuffled_rows_give_identical_entity_ids(tmp_path: Path, small_world: wo
     for seed in (None, 1, 2):
         con = connect(tmp_path / f"s{seed}.duckdb")
         world.load(con, small_world, order_seed=seed)
-        resolve(con, progress=False)
+        run_resolve(con, progress=False)
         results.append(assignment(con))
         con.close()
     assert results[0] == results[1] == results[2]
@@ -49,9 +49,9 @@ def test_resolving_again_changes_nothing(
     con: duckdb.DuckDBPyConnection, small_world: world.World
 ) -> None:
     world.load(con, small_world)
-    first = resolve(con, progress=False)
+    first = run_resolve(con, progress=False)
     before = assignment(con)
-    second = resolve(con, progress=False)
+    second = run_resolve(con, progress=False)
     assert assignment(con) == before
     assert second.redirects == 0 and second.entities == first.entities
     assert con.execute("SELECT count(*) FROM entity_redirects").fetchall()[0][0] == 0
@@ -59,7 +59,7 @@ def test_resolving_again_changes_nothing(
 
 def test_generated_world_resolves_accurately(con: duckdb.DuckDBPyConnection) -> None:
     world.load(con, world.generate(1500, seed=5))
-    summary = resolve(con, progress=False)
+    summary = run_resolve(con, progress=False)
     precision, recall, f1 = world.pairwise_scores(con)
     assert precision >= 0.995, (precision, recall)
     assert f1 >= 0.96, (precision, recall)
@@ -94,46 +94,51 @@ def test_a_different_judgement_splits_linked_mentions_and_the_old_id_redirects(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     couple(con)
-    resolve(con, progress=False)
+    run_resolve(con, progress=False)
     old = entity_of(con, "registry:1")
     assert entity_of(con, "social:2") == old  # linked by phone and name
-    judge(con, "registry:1", "social:2", "different", case="C-0001", note="another Zhang Wei")
-    resolve(con, progress=False)
+    run_judge(con, "registry:1", "social:2", "different", note="another Zhang Wei")
+    run_resolve(con, progress=False)
     assert entity_of(con, "registry:1") != entity_of(con, "social:2")
     # the anchor (valid ID) stays with registry:1; had the id changed, it would redirect
     moved = entity_of(con, "social:2")
-    assert current_id(con, entity_of(con, "registry:1")) == entity_of(con, "registry:1")
+    assert require_current(cursor_query(con), entity_of(con, "registry:1")) == entity_of(
+        con, "registry:1"
+    )
     assert moved != old
     # now make the entity id itself disappear: judge the ID-bearing mentions apart
-    judge(con, "registry:1", "hotel:9", "different", case="C-0001", note="stolen ID")
-    judge(con, "registry:1", "telecom:4", "different", case="C-0001", note="stolen ID")
-    resolve(con, progress=False)
-    assert current_id(con, old) in {entity_of(con, "registry:1"), entity_of(con, "hotel:9")}
+    run_judge(con, "registry:1", "hotel:9", "different", note="stolen ID")
+    run_judge(con, "registry:1", "telecom:4", "different", note="stolen ID")
+    run_resolve(con, progress=False)
+    assert require_current(cursor_query(con), old) in {
+        entity_of(con, "registry:1"),
+        entity_of(con, "hotel:9"),
+    }
 
 
 def test_a_later_judgement_supersedes_and_same_joins_two_entities(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     couple(con)
-    resolve(con, progress=False)
+    run_resolve(con, progress=False)
     husband, wife = entity_of(con, "registry:1"), entity_of(con, "registry:2")
     assert husband != wife
-    judge(con, husband, wife, "same", case="C-0001", note="test: same")
-    summary = resolve(con, progress=False)
+    run_judge(con, husband, wife, "same", note="test: same")
+    summary = run_resolve(con, progress=False)
     assert entity_of(con, "registry:1") == entity_of(con, "registry:2")
     assert summary.judgements == 1
     redirected = {husband, wife} - {entity_of(con, "registry:1")}
     for gone in redirected:
-        assert current_id(con, gone) == entity_of(con, "registry:1")
-    judge(con, "registry:1", "registry:2", "different", case="C-0001", note="test: undo")
-    resolve(con, progress=False)
+        assert require_current(cursor_query(con), gone) == entity_of(con, "registry:1")
+    run_judge(con, "registry:1", "registry:2", "different", note="test: undo")
+    run_resolve(con, progress=False)
     assert entity_of(con, "registry:1") != entity_of(con, "registry:2")
 
 
 def test_links_keep_their_evidence(con: duckdb.DuckDBPyConnection) -> None:
     couple(con)
     world.insert(con, [world.person_row("social:5", "sunny", phone="+8613812345678")])
-    resolve(con, progress=False)
+    run_resolve(con, progress=False)
     evidence = {
         (left, right): (stage, rule, comparisons)
         for left, right, stage, rule, comparisons in con.execute(
@@ -160,11 +165,11 @@ def test_links_keep_their_evidence(con: duckdb.DuckDBPyConnection) -> None:
 
 def test_unknown_ids_are_refused_with_a_hint(con: duckdb.DuckDBPyConnection) -> None:
     couple(con)
-    resolve(con, progress=False)
+    run_resolve(con, progress=False)
     with pytest.raises(InputError, match="no entity"):
-        current_id(con, "P000000000000")
+        require_current(cursor_query(con), "P000000000000")
     with pytest.raises(InputError, match="neither a mention id nor an entity id"):
-        judge(con, "nope:1", "registry:1", "same", case=None, note=None)
+        run_judge(con, "nope:1", "registry:1", "same", note=None)
 
 
 def test_latin_names_deduplicate_within_one_source(con: duckdb.DuckDBPyConnection) -> None:
@@ -178,7 +183,7 @@ def test_latin_names_deduplicate_within_one_source(con: duckdb.DuckDBPyConnectio
         world.person_row("crm:7", "smith mary", birth_date="1990-11-11", phone="+441632960099"),
     ]
     world.insert(con, rows)
-    resolve(con, progress=False)
+    run_resolve(con, progress=False)
     garcia = {entity_of(con, f"crm:{i}") for i in (1, 2, 3, 4)}
     assert len(garcia) == 1
     assert entity_of(con, "crm:5") == entity_of(con, "crm:6") != entity_of(con, "crm:7")
@@ -189,11 +194,11 @@ def test_model_is_stored_and_reused_until_retrain(
 ) -> None:
     world.load(con, world.generate(300, seed=8))
     monkeypatch.setattr(model_mod, "MIN_PROFILES_TO_TRAIN", 100)
-    first = resolve(con, progress=False)
+    first = run_resolve(con, progress=False)
     assert first.trained and first.model_version == 1
-    again = resolve(con, progress=False)
+    again = run_resolve(con, progress=False)
     assert not again.trained and again.model_version == 1
-    retrained = resolve(con, retrain=True, progress=False)
+    retrained = run_resolve(con, retrain=True, progress=False)
     assert retrained.trained and retrained.model_version == 2
     origins = con.execute("SELECT origin FROM resolve_models ORDER BY version").fetchall()
     assert origins == [("trained",), ("trained",)]
@@ -201,13 +206,13 @@ def test_model_is_stored_and_reused_until_retrain(
 
 def test_tiny_store_uses_the_shipped_default_model(con: duckdb.DuckDBPyConnection) -> None:
     couple(con)
-    summary = resolve(con, progress=False)
+    summary = run_resolve(con, progress=False)
     assert not summary.trained
     assert con.execute("SELECT origin FROM resolve_models").fetchall() == [("default",)]
 
 
 def test_empty_store_resolves_to_nothing(con: duckdb.DuckDBPyConnection) -> None:
-    summary = resolve(con, progress=False)
+    summary = run_resolve(con, progress=False)
     assert summary.entities == 0 and summary.mentions == 0
 
 
@@ -215,9 +220,9 @@ def test_a_crash_while_writing_leaves_the_previous_resolution(
     con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     couple(con)
-    resolve(con, progress=False)
+    run_resolve(con, progress=False)
     before = assignment(con)
-    judge(con, "registry:1", "social:2", "different", case=None, note=None)
+    run_judge(con, "registry:1", "social:2", "different", note=None)
 
     class Boom:
         @staticmethod
@@ -228,7 +233,7 @@ def test_a_crash_while_writing_leaves_the_previous_resolution(
 
     monkeypatch.setattr(pipeline, "json", Boom)
     with pytest.raises(RuntimeError, match="disk full"):
-        resolve(con, progress=False)
+        run_resolve(con, progress=False)
     assert assignment(con) == before
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from docket.resolve.evaluate import evaluate, load_truth
-from docket.resolve.pipeline import compared_pairs, resolve
-from docket.sources.ingest import ingest_file, mappings_for, plan_files
+from docket.resolve.pipeline import compared_pairs
+from docket.sources.ingest import mappings_for, plan_files
 from docket.store import connect
+from tests.conftest import run_ingest, run_resolve
 
 
 @pytest.mark.slow
@@ -21,8 +22,8 @@ def test_twenty_thousand_people_resolve_accurately(tmp_path: Path) -> None:
     con = connect(tmp_path / "store.duckdb")
     try:
         for path, mapping in plan_files([tmp_path / "world"], mappings_for()).matched:
-            ingest_file(con, path, mapping)
-        summary = resolve(con, progress=False)
+            run_ingest(con, path, mapping)
+        summary = run_resolve(con, progress=False)
         assert summary.trained
         assert summary.comparisons < 4 * summary.mentions  # blocking stays a small multiple
         load_truth(con, tmp_path / "world" / "truth" / "mentions.csv")

@@ -7,8 +7,9 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from docket.sources.ingest import FileResult, ingest_file
+from docket.sources.ingest import FileResult
 from docket.sources.mapping import SourceMapping, load_mapping
+from tests.conftest import run_ingest
 
 
 def write_mapping(folder: Path, body: dict[str, object], name: str = "mapping.yaml") -> Path:
@@ -19,7 +20,7 @@ def write_mapping(folder: Path, body: dict[str, object], name: str = "mapping.ya
 
 def ingest(con: duckdb.DuckDBPyConnection, data: Path, mapping: Path | SourceMapping) -> FileResult:
     m = mapping if isinstance(mapping, SourceMapping) else load_mapping(mapping)
-    return ingest_file(con, data, m)
+    return run_ingest(con, data, m)
 
 
 def count(con: duckdb.DuckDBPyConnection, table: str) -> int:

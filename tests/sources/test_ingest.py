@@ -10,8 +10,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from docket.sources.ingest import ingest_file, ingest_files
+from docket.sources.ingest import ingest_files
 from docket.sources.mapping import load_mapping
+from tests.conftest import as_admin, run_ingest
 from tests.sources.conftest import count, ingest, write_mapping
 
 PEOPLE = {
@@ -168,7 +169,7 @@ def test_a_crash_midway_leaves_nothing_of_the_file(
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        ingest_file(con, data, m, step=crash)
+        run_ingest(con, data, m, step=crash)
     for table in ("mentions", "quarantine", "things", "holdings", "sources"):
         assert count(con, table) == 0, table
     # and the file loads cleanly afterwards
@@ -195,8 +196,8 @@ def test_files_after_a_crash_are_not_written(
         if path.name == "people_3.csv" and stage == "mentions":
             raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
-        ingest_files(con, files, step=crash)
+    with pytest.raises(KeyboardInterrupt), as_admin(con) as op:
+        ingest_files(op, files, step=crash)
     keys = {
         k[0]
         for k in con.execute(
@@ -206,7 +207,8 @@ def test_files_after_a_crash_are_not_written(
     assert keys == {"F1"}
     assert [r[0] for r in con.execute("SELECT file FROM sources").fetchall()] == [str(files[0][0])]
 
-    results, failed = ingest_files(con, files)
+    with as_admin(con) as op:
+        results, failed = ingest_files(op, files)
     assert [p.name for p, _ in failed] == ["people_2.csv"]
     assert [r.status for r in results] == ["skipped", "loaded", "loaded"]
     assert count(con, "mentions") == 150

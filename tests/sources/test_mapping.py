@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from docket.errors import MappingError
 from docket.sources import template
-from docket.sources.ingest import ingest_file
 from docket.sources.mapping import load_mapping, parse_mapping, shipped_mappings
+from tests.conftest import run_ingest
 from tests.sources.conftest import count, write_mapping
 
 BASE: dict[str, Any] = {
@@ -66,7 +66,7 @@ def test_unknown_column_is_reported_at_read_time(
     data.write_text("id,name,dob\n1,Ann,1990-01-01\n")
     m = load_mapping(write_mapping(tmp_path, BASE))
     with pytest.raises(MappingError) as err:
-        ingest_file(con, data, m)
+        run_ingest(con, data, m)
     assert err.value.key == "person.name"
     assert "column 'full_name' is not in" in str(err.value)
     assert "id, name, dob" in str(err.value)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Governed
+from tests.conftest import Governed, as_admin, open_store, run_ingest
 
 Cli = Callable[..., Any]
 
@@ -38,9 +38,8 @@ def test_world_ingests_completely_and_export_matches_truth(
     r = cli("sources", env=governed.env("admin"))
     assert r.code == 0, r.stderr
     assert all(source in r.stdout for source in rows)
-    from docket.store import connect
 
-    con = connect()
+    con = open_store()
     try:
         loaded = {
             s: (rd, st, q)
@@ -70,7 +69,7 @@ def test_two_files_at_a_time_store_what_one_at_a_time_stores(
     """ingest_files overlaps reading one file with writing the one before; the store must
     be the same, row for row, as ingesting the files one after another (things keep the
     first source that stated them, so the order of writes shows)."""
-    from docket.sources.ingest import ingest_file, ingest_files, mappings_for, plan_files
+    from docket.sources.ingest import ingest_files, mappings_for, plan_files
     from docket.store import connect
 
     folder, rows = world
@@ -78,8 +77,9 @@ def test_two_files_at_a_time_store_what_one_at_a_time_stores(
     one, two = connect(tmp_path / "one.duckdb"), connect(tmp_path / "two.duckdb")
     try:
         for path, m in files:
-            ingest_file(one, path, m)
-        results, failed = ingest_files(two, files)
+            run_ingest(one, path, m)
+        with as_admin(two) as op:
+            results, failed = ingest_files(op, files)
         assert not failed
         assert [r.source for r in results] == [m.name for _, m in files]
         assert {r.source: r.rows_stored for r in results} == rows

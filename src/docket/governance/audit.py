@@ -9,7 +9,7 @@ the last rows is noticed as well.
 
 A hand-made forgery that recomputes every later hash is not detectable from the
 database alone; copy `audit_head` (or `docket audit verify` output) elsewhere
-to anchor it.
+to anchor it. Appends are serialised within a process (the service's threads).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import json
 import socket
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,6 +50,11 @@ _CATEGORIES = {
     "case": "case",
     "watchlist": "watchlist",
 }
+
+
+# One writer appends at a time: the chain's next seq and prev_hash are read and written in
+# one transaction, and concurrent appends (the service's request threads) would conflict.
+_APPEND = threading.Lock()
 
 
 def category_of(action: str, default: str = "consultation") -> str:
@@ -145,6 +151,7 @@ def record(
     read-only connection): nothing that needs auditing may proceed then.
     """
     cur = con.cursor()
+    _APPEND.acquire()
     try:
         cur.execute("BEGIN TRANSACTION")
         last = cur.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchall()
@@ -201,6 +208,7 @@ def record(
             hint="open the store writable; nothing that must be audited can run without it",
         ) from None
     finally:
+        _APPEND.release()
         cur.close()
     return seq
 
@@ -302,6 +310,20 @@ def verify(con: duckdb.DuckDBPyConnection) -> Verdict:
             False, len(rows), last, f"row {last} was replaced: it differs from the head record"
         )
     return Verdict(True, len(rows))
+
+
+def verify_and_record(
+    con: duckdb.DuckDBPyConnection, *, principal: Principal | None, client: str | None
+) -> Verdict:
+    """Verify the chain, then record the check and its outcome (the check comes first: the
+    row it appends cannot hide what it found)."""
+    verdict = verify(con)
+    record(
+        con, action="audit.verify", outcome="ok" if verdict.ok else "failed",
+        principal=principal, result_count=verdict.rows, detail=verdict.problem, client=client,
+        params={"bad_seq": verdict.bad_seq} if verdict.bad_seq else None,
+    )  # fmt: skip
+    return verdict
 
 
 def show(

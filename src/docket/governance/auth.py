@@ -1,8 +1,11 @@
-"""Authentication: argon2id passwords, lockout, short-lived login tokens.
+"""Authentication: argon2id passwords, lockout, short-lived session tokens.
 
-Scripts authenticate with DOCKET_USER and DOCKET_PASSWORD; people run
-`docket login`, which caches a token in $DOCKET_HOME/.token (mode 0600) that
-expires after TOKEN_MINUTES. After MAX_FAILURES consecutive wrong passwords an
+A session is opened with a user name and password (`open_session`, audited) and gives a
+bearer token valid for TOKEN_MINUTES; only the token's SHA-256 is stored. Every
+authorised call presents the token again (`principal_for_token`), so a revoked token, a
+disabled account or an expired session stops working at once. There is no ambient
+identity here: environment variables, the token cache and password prompts belong to the
+command line (docket/cli_session.py). After MAX_FAILURES consecutive wrong passwords an
 account is locked for LOCK_MINUTES. Every failure is audited.
 """
 
@@ -11,17 +14,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import json
-import os
 import secrets
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from docket import settings
 from docket.errors import InputError, NotAuthenticated
 from docket.governance import audit
 from docket.governance.roles import Principal
@@ -32,14 +31,13 @@ TOKEN_MINUTES = 60
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 
-_NO_LOGIN = "not logged in: run `docket login`, or set DOCKET_USER and DOCKET_PASSWORD for scripts"
+# argon2id with the library's defaults. Tests swap in a cheap hasher (tests/conftest.py).
+HASHER = PasswordHasher()
 
 
 def hasher() -> PasswordHasher:
-    """argon2id with the library's defaults; DOCKET_ARGON2_FAST=1 makes it cheap (tests only)."""
-    if settings.env("ARGON2_FAST"):
-        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    return PasswordHasher()
+    """The password hasher in use."""
+    return HASHER
 
 
 def hash_password(password: str) -> str:
@@ -52,10 +50,6 @@ def hash_password(password: str) -> str:
     if any(ord(c) < 32 or ord(c) == 127 for c in password):
         raise InputError("password", "contains a control character")
     return hasher().hash(password)
-
-
-def token_path() -> Path:
-    return settings.home() / ".token"
 
 
 def _now() -> datetime:
@@ -71,14 +65,15 @@ def _refuse(
 
 
 @functools.cache
-def _dummy_hash(fast: bool) -> str:
+def _dummy_hash(params: tuple[int, int, int]) -> str:
     return hasher().hash("not-a-password-of-anyone")
 
 
 def _equal_time(password: str) -> None:
     """Spend what a real check costs, so that timing does not tell which user names exist."""
+    h = hasher()
     with contextlib.suppress(VerificationError, InvalidHashError):
-        hasher().verify(_dummy_hash(bool(settings.env("ARGON2_FAST"))), password)
+        h.verify(_dummy_hash((h.time_cost, h.memory_cost, h.parallelism)), password)
 
 
 def authenticate(
@@ -87,7 +82,7 @@ def authenticate(
     """Check a user's password; count failures and lock the account after MAX_FAILURES."""
     if not name:
         _refuse(con, None, "no user name given", client)
-        raise NotAuthenticated("no user name: set DOCKET_USER (or use `docket login`)")
+        raise NotAuthenticated("no user name given")
     cur = con.cursor()
     try:
         found = cur.execute(
@@ -130,8 +125,12 @@ def authenticate(
         cur.close()
 
 
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def open_session(
-    con: duckdb.DuckDBPyConnection, name: str, password: str, *, client: str | None = None
+    con: duckdb.DuckDBPyConnection, name: str | None, password: str, *, client: str | None = None
 ) -> tuple[Principal, str, datetime]:
     """Authenticate and store a session; returns (principal, token, expiry). Audited."""
     who = authenticate(con, name, password, client=client)
@@ -140,8 +139,9 @@ def open_session(
     cur = con.cursor()
     try:
         cur.execute(
-            "INSERT INTO sessions VALUES (?, ?, ?, ?, NULL)",
-            [hashlib.sha256(token.encode()).hexdigest(), who.user, _now(), expires],
+            "INSERT INTO sessions (token_hash, user_name, created_at, expires_at, client) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [_digest(token), who.user, _now(), expires, client or audit.local_client()],
         )
     finally:
         cur.close()
@@ -156,83 +156,49 @@ def open_session(
     return who, token, expires
 
 
-def login(
-    con: duckdb.DuckDBPyConnection, name: str, password: str, *, client: str | None = None
-) -> tuple[Principal, datetime]:
-    """`docket login`: open a session and cache its token in $DOCKET_HOME/.token (0600)."""
-    who, token, expires = open_session(con, name, password, client=client)
-    path = token_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump({"user": who.user, "token": token, "expires_at": expires.isoformat()}, f)
-    return who, expires
-
-
-def _cached_token() -> str | None:
-    path = token_path()
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return str(data["token"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def logout(con: duckdb.DuckDBPyConnection) -> str | None:
-    """Revoke the cached token's session and remove the file; returns the user it was for."""
-    token = _cached_token()
-    token_path().unlink(missing_ok=True)
-    if token is None:
-        return None
-    digest = hashlib.sha256(token.encode()).hexdigest()
+def revoke(con: duckdb.DuckDBPyConnection, token: str, *, client: str | None = None) -> str | None:
+    """End the session of `token` (logout); returns its user, None for an unknown token."""
+    digest = _digest(token)
     cur = con.cursor()
     try:
         found = cur.execute(
             "SELECT user_name FROM sessions WHERE token_hash = ?", [digest]
         ).fetchall()
-        cur.execute("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?", [_now(), digest])
+        cur.execute(
+            "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+            [_now(), digest],
+        )
     finally:
         cur.close()
-    user = found[0][0] if found else None
-    audit.record(con, action="auth.logout", outcome="ok", user=user)
-    return str(user) if user else None
+    user = str(found[0][0]) if found else None
+    audit.record(con, action="auth.logout", outcome="ok", user=user, client=client)
+    return user
 
 
-def current_principal(
-    con: duckdb.DuckDBPyConnection, *, client: str | None = None, token: str | None = None
+def principal_for_token(
+    con: duckdb.DuckDBPyConnection, token: str | None, *, client: str | None = None
 ) -> Principal:
-    """Who is running this: the session `token` when given (a server passes its request's),
-    else DOCKET_USER/DOCKET_PASSWORD, else the token cached by `docket login`.
-
-    Raises NotAuthenticated (and audits the failure) when none is valid.
-    """
-    if token is None:
-        password = settings.env("PASSWORD")
-        if password is not None:
-            return authenticate(con, settings.env("USER"), password, client=client)
-        token = _cached_token()
-    if token is None:
-        raise NotAuthenticated(_NO_LOGIN)
+    """Who holds the session `token`. Raises NotAuthenticated when there is none, or it is
+    unknown, revoked, expired or its account disabled (the last two audited)."""
+    if not token:
+        raise NotAuthenticated("not authenticated: open a session with a user name and password")
     cur = con.cursor()
     try:
         found = cur.execute(
             "SELECT s.user_name, u.role, s.expires_at, s.revoked_at, u.disabled "
             "FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.token_hash = ?",
-            [hashlib.sha256(token.encode()).hexdigest()],
+            [_digest(token)],
         ).fetchall()
     finally:
         cur.close()
     if not found:
-        raise NotAuthenticated("the cached login is not valid for this store: run `docket login`")
+        raise NotAuthenticated("this login is not valid for this store: log in again")
     user, role, expires, revoked, disabled = found[0]
     if revoked is not None or disabled:
         _refuse(con, user, "token revoked or account disabled", client)
-        raise NotAuthenticated("your login was revoked: run `docket login`")
+        raise NotAuthenticated("your login was revoked: log in again")
     if expires <= _now():
         raise NotAuthenticated(
-            f"your login expired at {expires.astimezone(UTC):%H:%M} UTC: run `docket login` again"
+            f"your login expired at {expires.astimezone(UTC):%H:%M} UTC: log in again"
         )
     return Principal(user, role)

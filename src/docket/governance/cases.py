@@ -3,8 +3,9 @@
 A case is opened (status `pending`) by an analyst or supervisor, who becomes its
 first member; a supervisor other than the opener approves it (status `open`);
 only then may its members read person data. Closing a case ends reads and
-releases its legal hold. Callers authenticate and audit (see gate.operation);
-these functions enforce the finer rules and raise Forbidden / InputError.
+releases its legal hold. The changes run inside an authorised, audited operation (they
+take its handle, gate.operation); these functions enforce the finer rules and raise
+Forbidden / InputError.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from datetime import UTC, date, datetime, timedelta
 import duckdb
 
 from docket.errors import Forbidden, InputError
-from docket.governance import entities, inputs, users
+from docket.governance import inputs, users
+from docket.governance.handles import Operation, operation_path
 from docket.governance.roles import READERS, SUPERVISOR, Principal
+from docket.store.entities import current_id, cursor_query
 
 BASIS_CATEGORIES = (
     "criminal-investigation",
@@ -108,10 +111,10 @@ def require_readable(con: duckdb.DuckDBPyConnection, case_id: str, who: Principa
     return case
 
 
-def open_case(
-    con: duckdb.DuckDBPyConnection, who: Principal, title: str, basis: str, ref: str
-) -> str:
-    """Open a case (pending approval) with `who` as its first member; returns its id."""
+@operation_path("case.open")
+def open_case(op: Operation, title: str, basis: str, ref: str) -> str:
+    """Open a case (pending approval) with the caller as its first member; returns its id."""
+    con, who = op.con, op.principal
     title = inputs.text("TITLE", title, limit=200)
     basis = inputs.one_of("--basis", basis, BASIS_CATEGORIES)
     ref = inputs.text("--ref", ref, limit=200)
@@ -135,8 +138,10 @@ def open_case(
     return case_id
 
 
-def approve(con: duckdb.DuckDBPyConnection, who: Principal, case_id: str) -> Case:
+@operation_path("case.approve")
+def approve(op: Operation, case_id: str) -> Case:
     """Approve a pending case: a supervisor who did not open it."""
+    con, who = op.con, op.principal
     case = get(con, inputs.case_id(case_id, "ID"))
     if who.role != SUPERVISOR:
         raise Forbidden("only a supervisor can approve a case")
@@ -155,8 +160,10 @@ def approve(con: duckdb.DuckDBPyConnection, who: Principal, case_id: str) -> Cas
     return get(con, case.case_id)
 
 
-def review(con: duckdb.DuckDBPyConnection, who: Principal, case_id: str) -> Case:
+@operation_path("case.review")
+def review(op: Operation, case_id: str) -> Case:
     """Confirm an open case is still needed: a supervisor; the next review is REVIEW_DAYS on."""
+    con, who = op.con, op.principal
     case = get(con, inputs.case_id(case_id, "ID"))
     if who.role != SUPERVISOR:
         raise Forbidden("only a supervisor can review a case")
@@ -181,8 +188,10 @@ def _require_member_or_supervisor(
     raise Forbidden(f"only members of {case.case_id} or a supervisor can change it")
 
 
-def add_member(con: duckdb.DuckDBPyConnection, who: Principal, case_id: str, user: str) -> None:
+@operation_path("case.add-member")
+def add_member(op: Operation, case_id: str, user: str) -> None:
     """Add an analyst or supervisor to a case that is not closed."""
+    con, who = op.con, op.principal
     case = get(con, inputs.case_id(case_id, "ID"))
     user = inputs.user_name(user, "USER")
     _require_member_or_supervisor(con, who, case)
@@ -208,8 +217,10 @@ def add_member(con: duckdb.DuckDBPyConnection, who: Principal, case_id: str, use
         cur.close()
 
 
-def close(con: duckdb.DuckDBPyConnection, who: Principal, case_id: str) -> None:
+@operation_path("case.close")
+def close(op: Operation, case_id: str) -> None:
     """Close a case: a supervisor or its opener. Releases its legal hold."""
+    con, who = op.con, op.principal
     case = get(con, inputs.case_id(case_id, "ID"))
     if not (who.role == SUPERVISOR or (who.role in READERS and case.opened_by == who.user)):
         raise Forbidden("only a supervisor or the opener can close a case")
@@ -231,17 +242,17 @@ def close(con: duckdb.DuckDBPyConnection, who: Principal, case_id: str) -> None:
         cur.close()
 
 
-def link(
-    con: duckdb.DuckDBPyConnection, who: Principal, case_id: str, entity: str, category: str
-) -> str:
+@operation_path("case.link")
+def link(op: Operation, case_id: str, entity: str, category: str) -> str:
     """Link a person (entity) to an open case as suspect, witness, victim or other.
 
     Returns the entity's current id (after redirects), which is what is stored.
     """
+    con, who = op.con, op.principal
     case = require_readable(con, inputs.case_id(case_id, "ID"), who)
     entity = inputs.entity_id(entity, "ENTITY")
     category = inputs.one_of("--as", category, SUBJECT_CATEGORIES)
-    current = entities.current_id(con, entity)
+    current = current_id(cursor_query(con), entity)
     if current is None:
         raise InputError("ENTITY", f"no entity {entity!r} in the store", hint="check the id")
     cur = con.cursor()
@@ -256,15 +267,10 @@ def link(
     return current
 
 
-def hold(
-    con: duckdb.DuckDBPyConnection,
-    who: Principal,
-    case_id: str,
-    reason: str,
-    *,
-    release: bool = False,
-) -> None:
+@operation_path("case.hold")
+def hold(op: Operation, case_id: str, reason: str, *, release: bool = False) -> None:
     """Place (or release) a legal hold: purge keeps the data of the case's subjects."""
+    con, who = op.con, op.principal
     case = get(con, inputs.case_id(case_id, "ID"))
     reason = inputs.text("--reason", reason, limit=300)
     if who.role != SUPERVISOR:

@@ -11,12 +11,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from docket import settings
-from docket.errors import AccessError, InputError
-from docket.governance import audit, auth, inputs, report, retention, users
-from docket.governance.gate import operation
-from docket.governance.options import store
-from docket.governance.roles import ADMIN, AUDITOR, ROLES
+from docket import cli_session, settings
+from docket.errors import Forbidden, InputError
+from docket.governance import inputs, users
+from docket.governance.roles import ADMIN, ROLES
 
 _out = Console(highlight=False, soft_wrap=True)
 
@@ -56,37 +54,37 @@ def user_add(
         str | None, typer.Option("--password-env", help="Read the password from this variable.")
     ] = None,
 ) -> None:
-    """Add a user. On an empty store the first user (an admin) needs no login."""
-    with store() as con:
-        if users.count(con) == 0:
-            users.bootstrap(con, name, role, _password(password_env))
-        else:
-            with operation(
-                con, action="user.add", roles=[ADMIN], objects=[name[:80]],
-                params={"role": role[:40]},
-            ) as op:  # fmt: skip
-                users.add(con, name, role, _password(password_env), by=op.user)
+    """Add a user. On an empty local store the first user (an admin) needs no login."""
+    if settings.env("URL") is None:
+        with cli_session.backend() as b:
+            if not b.has_users():
+                if inputs.one_of("--role", role, ROLES) != ADMIN:
+                    raise Forbidden(
+                        "the first user of a store must be an admin: "
+                        "`docket user add NAME --role admin`"
+                    )
+                b.bootstrap(name, _password(password_env))
+                typer.echo(f"user {name} added with role {role}")
+                return
+    with cli_session.session() as s:
+        s.users.add(name, role, _password(password_env))
     typer.echo(f"user {name} added with role {role}")
-
-
-def _set_disabled(name: str, disabled: bool) -> None:
-    action = "user.disable" if disabled else "user.enable"
-    with store() as con, operation(con, action=action, roles=[ADMIN], objects=[name[:80]]) as op:
-        assert op.principal is not None
-        users.set_disabled(con, name, disabled, actor=op.principal)
-    typer.echo(f"user {name} {'disabled' if disabled else 'enabled'}")
 
 
 @user_app.command("disable")
 def user_disable(name: Annotated[str, typer.Argument(help="User to disable.")]) -> None:
     """Disable an account (its logins and tokens stop working)."""
-    _set_disabled(name, True)
+    with cli_session.session() as s:
+        s.users.disable(name)
+    typer.echo(f"user {name} disabled")
 
 
 @user_app.command("enable")
 def user_enable(name: Annotated[str, typer.Argument(help="User to enable.")]) -> None:
     """Re-enable an account and clear a lockout."""
-    _set_disabled(name, False)
+    with cli_session.session() as s:
+        s.users.enable(name)
+    typer.echo(f"user {name} enabled")
 
 
 def _status(u: users.User) -> str:
@@ -98,9 +96,8 @@ def _status(u: users.User) -> str:
 @user_app.command("list")
 def user_list() -> None:
     """List accounts (admins and auditors)."""
-    with store() as con, operation(con, action="user.list", roles=[ADMIN, AUDITOR]) as op:
-        found = users.listing(con)
-        op.result_count = len(found)
+    with cli_session.session() as s:
+        found = s.users.list()
     table(
         ["user", "role", "status", "created", "by"],
         [
@@ -117,42 +114,38 @@ def user_list() -> None:
 def login(
     user: Annotated[str | None, typer.Option("--user", help="User name (default: prompt).")] = None,
 ) -> None:
-    """Log in; caches a short-lived token in $DOCKET_HOME/.token."""
+    """Log in; caches a short-lived token (mode 0600) for the commands that follow."""
     name = user or settings.env("USER") or str(typer.prompt("User"))
     password = str(typer.prompt("Password", hide_input=True))
-    with store() as con:
-        who, expires = auth.login(con, name, password)
-    typer.echo(f"logged in as {who.user} ({who.role}) until {expires:%Y-%m-%d %H:%M} UTC")
+    who, role, expires = cli_session.login(name, password)
+    until = f" until {expires:%Y-%m-%d %H:%M} UTC" if expires else ""
+    typer.echo(f"logged in as {who} ({role}){until}")
 
 
 def logout() -> None:
-    """Forget the cached login token."""
-    with store() as con:
-        user = auth.logout(con)
+    """End the cached login and forget its token."""
+    user = cli_session.logout()
     typer.echo(f"logged out {user}" if user else "not logged in")
 
 
 def whoami() -> None:
     """Show who Docket takes you for."""
-    with store() as con:
-        who = auth.current_principal(con)
+    with cli_session.session() as s:
+        who = s.whoami()
     typer.echo(f"{who.user} ({who.role})")
 
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Recompute the hash chain; name the first edited, deleted, inserted or moved row."""
-    with store() as con:
-        try:
-            who = auth.current_principal(con)
-        except AccessError:
-            who = None
-        verdict = audit.verify(con)
-        audit.record(
-            con, action="audit.verify", outcome="ok" if verdict.ok else "failed", principal=who,
-            result_count=verdict.rows, detail=verdict.problem,
-            params={"bad_seq": verdict.bad_seq} if verdict.bad_seq else None,
-        )  # fmt: skip
+    """Recompute the hash chain; name the first edited, deleted, inserted or moved row.
+
+    On a local store it needs no login (it shows row numbers, never their content)."""
+    if settings.env("URL") is None:
+        with cli_session.backend() as d:
+            verdict = d.verify_audit()
+    else:
+        with cli_session.session() as s:
+            verdict = s.audit.verify()
     if verdict.ok:
         typer.echo(f"audit trail intact: {verdict.rows} rows verified")
         return
@@ -174,15 +167,9 @@ def audit_show(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Show the audit trail (auditors)."""
-    u = inputs.user_name(user, "--user") if user else None
-    c = inputs.case_id(case, "--case") if case else None
-    a = inputs.text("--action", action, limit=64) if action else None
-    s = inputs.moment("--since", since) if since else None
-    n = inputs.positive("--limit", limit, maximum=100_000)
-    params = {"user": u, "case": c, "action": a, "since": s.isoformat() if s else None, "limit": n}
-    with store() as con, operation(con, action="audit.show", roles=[AUDITOR], params=params) as op:
-        rows = audit.show(con, user=u, case=c, action=a, since=s, limit=n)
-        op.result_count = len(rows)
+    moment = inputs.moment("--since", since) if since else None
+    with cli_session.session() as s:
+        rows = s.audit.show(user=user, case=case, action=action, since=moment, limit=limit)
     if as_json:
         for r in rows:
             typer.echo(json.dumps({
@@ -210,15 +197,8 @@ def purge(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would go.")] = False,
 ) -> None:
     """Remove data past its source's retention period, except what a legal hold keeps (admin)."""
-    action = "purge.dry-run" if dry_run else "purge"
-    with store() as con, operation(con, action=action, roles=[ADMIN]) as op:
-        rep = retention.purge(con, dry_run=dry_run)
-        op.objects.extend(rep.expired_files)
-        op.params.update(
-            removed=rep.removed, kept_by_hold=rep.kept_by_hold,
-            entities_unsupported=rep.entities_unsupported, reresolved=rep.reresolved,
-        )  # fmt: skip
-        op.result_count = rep.total_removed
+    with cli_session.session() as s:
+        rep = s.purge(dry_run)
     verb = "would remove" if dry_run else "removed"
     typer.echo(f"expired source files: {len(rep.expired_files)}")
     table(
@@ -235,12 +215,9 @@ def report_subject(
     entity: Annotated[str, typer.Argument(help="Entity id (former ids are followed).")],
 ) -> None:
     """What Docket holds about a person and every consultation of it (auditors)."""
-    eid = inputs.entity_id(entity, "ENTITY")
-    with store() as con, operation(
-        con, action="report.subject", roles=[AUDITOR], objects=[eid]
-    ) as op:  # fmt: skip
-        rep = report.subject(con, eid)
-        op.result_count = len(rep.consultations)
+    with cli_session.session() as s:
+        rep = s.audit.subject(entity)
+    eid = rep.entity
     now = f" (now {rep.current})" if rep.current and rep.current != eid else ""
     gone = "" if rep.current else " — no longer in the store"
     typer.echo(f"subject {eid}{now}{gone}; ids: {', '.join(rep.ids)}")

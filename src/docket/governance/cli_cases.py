@@ -6,12 +6,11 @@ from typing import Annotated
 
 import typer
 
+from docket import cli_session
 from docket.errors import InputError
-from docket.governance import cases, inputs, watchlist
+from docket.governance import cases, inputs
 from docket.governance.cli import table
-from docket.governance.gate import operation, person_data
-from docket.governance.options import CaseOption, WhyOption, store
-from docket.governance.roles import AUDITOR, READERS, SUPERVISOR
+from docket.governance.options import CaseOption, WhyOption
 
 case_app = typer.Typer(help="Cases: the legal basis of every read of person data.")
 watchlist_app = typer.Typer(
@@ -30,38 +29,26 @@ def case_open(
     ref: Annotated[str, typer.Option("--ref", help="Warrant, order or statute reference.")],
 ) -> None:
     """Open a case (pending until a supervisor other than you approves it); prints its id last."""
-    with store() as con, operation(
-        con, action="case.open", roles=READERS,
-        params={"basis": basis[:60], "ref": ref[:200], "title": title[:200]},
-    ) as op:  # fmt: skip
-        assert op.principal is not None
-        case_id = cases.open_case(con, op.principal, title, basis, ref)
-        op.case = case_id
-        op.objects.append(case_id)
-    typer.echo(f"opened case {case_id}: awaiting approval by a supervisor other than {op.user}")
+    with cli_session.session() as s:
+        case_id = s.cases.open(title, basis, ref)
+        user = s.user
+    typer.echo(f"opened case {case_id}: awaiting approval by a supervisor other than {user}")
     typer.echo(case_id)
 
 
 @case_app.command("approve")
 def case_approve(case_id: IdArg) -> None:
     """Approve a pending case (a supervisor who did not open it)."""
-    with store() as con, operation(
-        con, action="case.approve", roles=[SUPERVISOR], case=case_id, check_case=False,
-        category="permission",
-    ) as op:  # fmt: skip
-        assert op.principal is not None
-        case = cases.approve(con, op.principal, case_id)
+    with cli_session.session() as s:
+        case = s.cases.approve(case_id)
     typer.echo(f"case {case.case_id} approved; review by {case.review_date}")
 
 
 @case_app.command("review")
 def case_review(case_id: IdArg) -> None:
     """Confirm an open case is still needed (supervisor); reads stop after its review date."""
-    with store() as con, operation(
-        con, action="case.review", roles=[SUPERVISOR], case=case_id, check_case=False
-    ) as op:  # fmt: skip
-        assert op.principal is not None
-        case = cases.review(con, op.principal, case_id)
+    with cli_session.session() as s:
+        case = s.cases.review(case_id)
     typer.echo(f"case {case.case_id} reviewed; next review by {case.review_date}")
 
 
@@ -70,23 +57,16 @@ def case_add_member(
     case_id: IdArg, user: Annotated[str, typer.Argument(help="Analyst or supervisor to add.")]
 ) -> None:
     """Add an analyst or supervisor to a case (members or a supervisor)."""
-    with store() as con, operation(
-        con, action="case.add-member", roles=READERS, case=case_id, check_case=False,
-        objects=[user[:80]], category="permission",
-    ) as op:  # fmt: skip
-        assert op.principal is not None
-        cases.add_member(con, op.principal, case_id, user)
+    with cli_session.session() as s:
+        s.cases.add_member(case_id, user)
     typer.echo(f"{user} is a member of {case_id}")
 
 
 @case_app.command("close")
 def case_close(case_id: IdArg) -> None:
     """Close a case: no more reads for it; its legal hold is released."""
-    with store() as con, operation(
-        con, action="case.close", roles=READERS, case=case_id, check_case=False
-    ) as op:  # fmt: skip
-        assert op.principal is not None
-        cases.close(con, op.principal, case_id)
+    with cli_session.session() as s:
+        s.cases.close(case_id)
     typer.echo(f"case {case_id} closed")
 
 
@@ -100,14 +80,8 @@ def case_link(
     ],
 ) -> None:
     """Link a person to an open case you are a member of, as suspect, witness, victim or other."""
-    with store() as con, operation(
-        con, action="case.link", roles=READERS, case=case_id, objects=[entity[:80]],
-        params={"as": as_[:20]},
-    ) as op:  # fmt: skip
-        assert op.principal is not None
-        current = cases.link(con, op.principal, case_id, entity, as_)
-        if current != entity:
-            op.objects.append(current)
+    with cli_session.session() as s:
+        current = s.cases.link(case_id, entity, as_)
     typer.echo(f"{current} linked to {case_id} as {as_}")
 
 
@@ -120,25 +94,16 @@ def case_hold(
     release: Annotated[bool, typer.Option("--release", help="Release the hold instead.")] = False,
 ) -> None:
     """Place a legal hold (supervisor): purge keeps the case's subjects' data while it is open."""
-    action = "case.release-hold" if release else "case.hold"
-    text = reason or f"legal hold for {case_id}"
-    with store() as con, operation(
-        con, action=action, roles=[SUPERVISOR], case=case_id, check_case=False, why=text[:500]
-    ) as op:  # fmt: skip
-        assert op.principal is not None
-        cases.hold(con, op.principal, case_id, text, release=release)
+    with cli_session.session() as s:
+        s.cases.hold(case_id, reason, release)
     typer.echo(f"legal hold on {case_id} {'released' if release else 'placed'}")
 
 
 @case_app.command("list")
 def case_list() -> None:
     """Cases you can see (your own; supervisors and auditors: all)."""
-    with store() as con, operation(
-        con, action="case.list", roles=[*READERS, AUDITOR], category="case"
-    ) as op:  # fmt: skip
-        assert op.principal is not None
-        found = cases.visible(con, op.principal)
-        op.result_count = len(found)
+    with cli_session.session() as s:
+        found = s.cases.list()
     table(
         ["case", "status", "title", "basis", "reference", "opened by", "approved by", "review",
          "hold"],
@@ -153,19 +118,16 @@ def case_list() -> None:
 @case_app.command("show")
 def case_show(case_id: IdArg) -> None:
     """A case with its members and linked people."""
-    with store() as con, operation(
-        con, action="case.show", roles=[*READERS, AUDITOR], case=case_id, check_case=False
-    ) as op:  # fmt: skip
-        assert op.principal is not None
-        case, members, subjects = cases.detail(con, op.principal, case_id)
-        op.objects.extend(e for e, _ in subjects)
+    with cli_session.session() as s:
+        detail = s.cases.show(case_id)
+    case = detail.case
     typer.echo(f"{case.case_id}  {case.title}  [{case.status}]")
     typer.echo(f"basis: {case.basis_category} ({case.basis_ref})")
     typer.echo(f"opened by {case.opened_by} on {case.opened_at:%Y-%m-%d}; "
                f"approved by {case.approved_by or '-'}; review by {case.review_date}"
                + ("; under legal hold" if case.held else ""))  # fmt: skip
-    table(["member", "role"], [list(m) for m in members])
-    table(["entity", "as"], [list(s) for s in subjects])
+    table(["member", "role"], [[m.user, m.role] for m in detail.members])
+    table(["entity", "as"], [[x.entity_id, x.category] for x in detail.subjects])
 
 
 @watchlist_app.command("add")
@@ -188,53 +150,33 @@ def watchlist_add(
     ] = None,
 ) -> None:
     """Add a watchlist entry to a case (active once another supervisor approves it)."""
-    criteria: dict[str, str | None] = {
+    given: dict[str, str | None] = {
         "id_number": id_number, "phone": phone, "name": name, "passport": passport,
         "email": email, "birth_date": birth_date,
     }  # fmt: skip
+    criteria = {k: v for k, v in given.items() if v is not None}
     for item in field or []:
         key, sep, value = item.partition("=")
         if not sep:
             raise InputError("--field", f"{item[:40]!r} is not FIELD=VALUE")
-        criteria[inputs.check_field("--field", key.strip())] = value
+        criteria[key.strip()] = value
     until = inputs.day("--expires", expires) if expires else None
-    with store() as con, operation(
-        con, action="watchlist.add", roles=READERS, case=case or "",
-        objects=[entity[:80]] if entity else [], params={"warrant": warrant[:200]},
-    ) as op:  # fmt: skip
-        assert op.principal is not None
-        entry = watchlist.add(
-            con, op.principal, case=case or "", entity=entity, criteria=criteria,
-            warrant=warrant, authority=authority, expires=until,
+    with cli_session.session() as s:
+        entry = s.watchlist.add(
+            case=case or "", warrant=warrant, authority=authority, entity=entity,
+            criteria=criteria, expires=until,
         )  # fmt: skip
-        op.objects.append(entry)
     typer.echo(
         f"watchlist entry {entry} added to {case}: a supervisor other than you must approve it"
     )
     typer.echo(entry)
 
 
-def _supervise(entry_id: str, verb: str, expires: str | None = None) -> watchlist.Entry:
-    eid = inputs.entry_id(entry_id, "ID")
-    until = inputs.day("--expires", expires) if expires else None
-    with store() as con, operation(
-        con, action=f"watchlist.{verb}", roles=[SUPERVISOR], objects=[eid]
-    ) as op:  # fmt: skip
-        assert op.principal is not None
-        if verb == "approve":
-            entry = watchlist.approve(con, op.principal, eid)
-        else:
-            entry = watchlist.renew(con, op.principal, eid, until)
-        op.case = entry.case_id
-        if entry.entity_id:
-            op.objects.append(entry.entity_id)
-    return entry
-
-
 @watchlist_app.command("approve")
 def watchlist_approve(entry_id: Annotated[str, typer.Argument(help="Entry ID (W-0001).")]) -> None:
     """Approve an entry (a supervisor other than its author)."""
-    e = _supervise(entry_id, "approve")
+    with cli_session.session() as s:
+        e = s.watchlist.approve(entry_id)
     typer.echo(f"{e.entry_id} approved; active until {e.expires_at:%Y-%m-%d %H:%M} UTC")
 
 
@@ -246,7 +188,9 @@ def watchlist_renew(
     ] = None,
 ) -> None:
     """Extend an entry by up to 90 days from today (a supervisor other than its author)."""
-    e = _supervise(entry_id, "renew", expires)
+    until = inputs.day("--expires", expires) if expires else None
+    with cli_session.session() as s:
+        e = s.watchlist.renew(entry_id, until)
     typer.echo(f"{e.entry_id} renewed until {e.expires_at:%Y-%m-%d %H:%M} UTC")
 
 
@@ -257,10 +201,8 @@ def watchlist_list(
     active: Annotated[bool, typer.Option("--active", help="Only entries that match now.")] = False,
 ) -> None:
     """The entries of a case (person data: needs --case and --why)."""
-    with store() as con, person_data(
-        con, action="watchlist.list", case=case, why=why, params={"active": active}
-    ) as pd:  # fmt: skip
-        found = watchlist.case_entries(pd, active_only=active)
+    with cli_session.session() as s:
+        found = s.watchlist.list(case=case or "", why=why or "", active=active)
     table(
         ["entry", "entity / criteria", "warrant", "authority", "by", "expires (UTC)",
          "approved by", "active"],

@@ -1,21 +1,26 @@
-"""Typer options every read command shares: --case and --why (or DOCKET_CASE / DOCKET_WHY).
+"""Typer options commands share, and the shape of an export command.
 
 from docket.governance.options import CaseOption, WhyOption
 
 def export_mentions(case: CaseOption = None, why: WhyOption = None) -> None:
-    with store() as con, person_data(con, action="export.mentions", case=case, why=why) as pd:
-        ...
+    with cli_session.session() as s:
+        s.export.mentions(case=case, why=why, out=sys.stdout.buffer)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import IO, Annotated
 
-import duckdb
 import typer
+from rich.console import Console
+
+from docket import cli_session
+from docket.errors import InputError
+from docket.session import Session
+from docket.session.results import Exported
 
 CaseOption = Annotated[
     str | None,
@@ -35,50 +40,27 @@ WhyOption = Annotated[
         help="Justification, kept in the audit trail.",
     ),
 ]
-
-
-@contextmanager
-def store() -> Iterator[duckdb.DuckDBPyConnection]:
-    """The store for the length of one command (writable: reads are audited)."""
-    from docket.store import connect
-
-    con = connect()
-    try:
-        yield con
-    finally:
-        con.close()
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="Local store file (default: $DOCKET_DB or $DOCKET_HOME/docket.duckdb)."
+    ),
+]
 
 
 def run_export(
     db: Path | None,
-    *,
-    action: str,
-    what: str,
-    write: Callable[[Any], int],
     out: Path | None,
-    case: str | None,
-    why: str | None,
-    objects: Sequence[str] = (),
-    params: Mapping[str, Any] | None = None,
+    export: Callable[[Session, Path | IO[bytes]], Exported],
+    *,
+    binary: bool = False,
 ) -> None:
-    """One disclosure command: open the store, pass the gate, `write(handle)`, say how many."""
-    from rich.console import Console
+    """One disclosure command: `export(session, destination)`, then say how many went where.
 
-    from docket.governance.gate import person_data
-    from docket.store import connect
-
-    con = connect(db)
-    try:
-        with person_data(
-            con,
-            action=action,
-            case=case,
-            why=why,
-            objects=objects,
-            params={**(params or {}), "out": None if out is None else str(out)},
-        ) as pd:
-            pd.result_count = write(pd)
-    finally:
-        con.close()
+    Without --out the rows go to standard output (a binary format needs a file)."""
+    if binary and out is None:
+        raise InputError("--out", "this format is binary: give a file with --out FILE")
+    with cli_session.session(db) as s:
+        done = export(s, out if out is not None else sys.stdout.buffer)
     if out is not None:
-        Console(stderr=True).print(f"{pd.result_count:,} {what} written to {out}", highlight=False)
+        Console(stderr=True).print(f"{done.count:,} {done.what} written to {out}", highlight=False)

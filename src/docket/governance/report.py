@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import duckdb
-
-from docket.governance import audit, entities
+from docket.governance import audit
+from docket.governance.handles import Operation, operation_path
+from docket.store.entities import all_ids, current_id, cursor_query
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,17 @@ class SubjectReport:
     consultations: list[audit.AuditRow] = field(default_factory=list)
 
 
-def subject(con: duckdb.DuckDBPyConnection, entity: str) -> SubjectReport:
-    """Build the report (callers authorise: auditors only, and audit it)."""
-    current = entities.current_id(con, entity)
-    ids = sorted(set(entities.all_ids(con, current or entity)) | {entity})
+@operation_path("report.subject")
+def subject(op: Operation, entity: str) -> SubjectReport:
+    """Build the report, inside the auditor's operation."""
+    con = op.con
+    query = cursor_query(con)
+    current = current_id(query, entity)
+    ids = sorted(set(all_ids(query, current or entity)) | {entity})
     report = SubjectReport(entity, current, ids)
     cur = con.cursor()
     try:
-        if current is not None and entities.table_exists(con, "entity_mentions"):
+        if current is not None:
             cur.execute(
                 "CREATE OR REPLACE TEMP TABLE _subject AS SELECT m.mention_id, m.source, "
                 "m.loaded_at FROM entity_mentions em JOIN mentions m USING (mention_id) "

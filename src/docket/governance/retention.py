@@ -4,22 +4,22 @@ A source file expires at loaded_at + retention_days. Purge removes its mentions,
 events, holdings, event parties and quarantined rows, the things nothing else
 refers to, and every derived row naming a removed mention or event (any table
 with a mention_id / mention_id_l / mention_id_r / event_id column: entity_mentions,
-match_evidence …, or with an event_ids list of '<source>:<record_key>' ids, which names
-events and, for holdings, the holding mention: graph_edges). It keeps the mentions of
+match_evidence …, or with an event_ids list of '<source>:<record_key>' ids, which name
+events and, for holdings, the holding's mention: graph_edges). It keeps the mentions of
 entities linked to an open case under a legal hold, and the events those mentions take
-part in. Then it re-resolves, which rebuilds the graph.
+part in. Then it re-resolves (and the front door rebuilds the graph).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
 
-from docket.governance import entities
+from docket.governance.handles import Operation, operation_path
+from docket.store.entities import current_id, cursor_query
 
 # Tables whose rows are canonical or governance records: handled explicitly, never generically.
 _OWN = {
@@ -58,7 +58,8 @@ def _held_entities(con: duckdb.DuckDBPyConnection) -> list[str]:
         ).fetchall()
     finally:
         cur.close()
-    out = {entities.current_id(con, e) or e for (e,) in linked}
+    query = cursor_query(con)
+    out = {current_id(query, e) or e for (e,) in linked}
     return sorted(out)
 
 
@@ -162,22 +163,24 @@ _ORPHAN_THINGS = (
 )
 
 
+@operation_path("purge")
 def purge(
-    con: duckdb.DuckDBPyConnection,
+    op: Operation,
     *,
     dry_run: bool = False,
     now: datetime | None = None,
-    reresolve: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
+    reresolve: Callable[[Operation], object] | None = None,
 ) -> PurgeReport:
-    """Remove expired data (or, with dry_run, only count it). Callers authorise and audit.
+    """Remove expired data (or, with dry_run, only count it), inside the admin's operation.
 
-    `reresolve` defaults to docket.resolve.pipeline.resolve followed by
-    docket.graph.build_graph when those modules exist.
+    `reresolve(op)` re-resolves what remains (the front door passes the resolver with the
+    deployment's id key); without it, links to purged mentions are dropped.
     """
+    con = op.con
     at = now or datetime.now(UTC)
     report = PurgeReport()
     held = _held_entities(con)
-    resolver = reresolve if reresolve is not None else _default_resolver()
+    resolver = reresolve
     # A resolver replaces entity_mentions itself and needs the old rows to leave redirects
     # ('removed') for entities whose every mention is purged.
     keep_for_resolver = {"entity_mentions"} if resolver is not None else set()
@@ -200,7 +203,7 @@ def purge(
             report.removed[table] = _scalar(
                 cur, f"SELECT count(*) FROM {table} WHERE {where}", args
             )
-        has_entities = entities.table_exists(con, "entities") and "entity_mentions" in conds
+        has_entities = "entity_mentions" in conds
         if has_entities:
             report.entities_unsupported = _scalar(
                 cur,
@@ -232,34 +235,20 @@ def purge(
     c.close()
     if remaining == 0:
         _clear_entities(con)
-        _rebuild_graph(con)
     elif resolver is not None:
         try:
-            resolver(con)
+            resolver(op)
         except BaseException:
             _drop_dangling(con)
-            _rebuild_graph(con)
             raise
         report.reresolved = True
     else:
         _drop_dangling(con)
-        _rebuild_graph(con)
     return report
-
-
-def _rebuild_graph(con: duckdb.DuckDBPyConnection) -> None:
-    """Derive the graph again from what is left (its nodes name entities and things)."""
-    try:
-        graph = importlib.import_module("docket.graph.build")
-    except ImportError:
-        return
-    graph.build_graph(con)
 
 
 def _drop_dangling(con: duckdb.DuckDBPyConnection) -> None:
     """Without re-resolution: drop entity links to purged mentions and entities left empty."""
-    if not entities.table_exists(con, "entities"):
-        return
     cur = con.cursor()
     try:
         cur.execute(
@@ -286,21 +275,6 @@ def _clear_entities(con: duckdb.DuckDBPyConnection) -> None:
     cur = con.cursor()
     try:
         for table in ("entity_mentions", "entities"):
-            if entities.table_exists(con, table):
-                cur.execute(f"DELETE FROM {table}")
+            cur.execute(f"DELETE FROM {table}")
     finally:
         cur.close()
-
-
-def _default_resolver() -> Callable[[duckdb.DuckDBPyConnection], object] | None:
-    try:
-        pipeline = importlib.import_module("docket.resolve.pipeline")
-    except ImportError:
-        return None
-
-    def run(con: duckdb.DuckDBPyConnection) -> object:
-        summary = pipeline.resolve(con, progress=False)
-        _rebuild_graph(con)  # entity ids may have changed: edges follow them
-        return summary
-
-    return run

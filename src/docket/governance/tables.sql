@@ -11,13 +11,14 @@ CREATE TABLE IF NOT EXISTS users (
     created_by     VARCHAR
 );
 
--- Tokens cached by `docket login`; only their SHA-256 is stored.
+-- Login sessions (bearer tokens); only the token's SHA-256 is stored.
 CREATE TABLE IF NOT EXISTS sessions (
     token_hash  VARCHAR PRIMARY KEY,
     user_name   VARCHAR NOT NULL,
     created_at  TIMESTAMPTZ NOT NULL,
     expires_at  TIMESTAMPTZ NOT NULL,
-    revoked_at  TIMESTAMPTZ
+    revoked_at  TIMESTAMPTZ,
+    client      VARCHAR                   -- where the token was issued (local:host, http:addr)
 );
 
 CREATE TABLE IF NOT EXISTS cases (

@@ -1,7 +1,6 @@
-"""User accounts: add, disable, enable, list. Callers authorise (admin) and audit.
-
-The only exception is the very first user of a store, which must be an admin and
-is created without a login (`bootstrap`).
+"""User accounts: add, disable, enable, list, inside an authorised, audited operation (an
+admin's). The only exception is the very first user of a store, which must be an admin
+and is created without a login (`bootstrap`, which audits itself).
 """
 
 from __future__ import annotations
@@ -14,7 +13,8 @@ import duckdb
 from docket.errors import Forbidden, InputError
 from docket.governance import audit, inputs
 from docket.governance.auth import hash_password
-from docket.governance.roles import ADMIN, ROLES, Principal
+from docket.governance.handles import Operation, operation_path
+from docket.governance.roles import ADMIN, ROLES
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,15 @@ def role_of(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, bool] | Non
     return (str(found[0][0]), bool(found[0][1])) if found else None
 
 
-def add(
+@operation_path("user.add")
+def add(op: Operation, name: str, role: str, password: str) -> None:
+    """Create a user. Validates name, role and password."""
+    _insert(op.con, name, role, password, by=op.user)
+
+
+def _insert(
     con: duckdb.DuckDBPyConnection, name: str, role: str, password: str, *, by: str | None
 ) -> None:
-    """Create a user. Validates name, role and password."""
     name = inputs.user_name(name, "NAME")
     role = inputs.one_of("--role", role, ROLES)
     digest = hash_password(password)
@@ -74,7 +79,7 @@ def bootstrap(con: duckdb.DuckDBPyConnection, name: str, role: str, password: st
         raise Forbidden(
             "the first user of a store must be an admin: `docket user add NAME --role admin`"
         )
-    add(con, name, role, password, by=None)
+    _insert(con, name, role, password, by=None)
     audit.record(
         con,
         action="user.add",
@@ -85,10 +90,10 @@ def bootstrap(con: duckdb.DuckDBPyConnection, name: str, role: str, password: st
     )
 
 
-def set_disabled(
-    con: duckdb.DuckDBPyConnection, name: str, disabled: bool, *, actor: Principal
-) -> None:
+@operation_path("user.set-disabled")
+def set_disabled(op: Operation, name: str, disabled: bool) -> None:
     """Disable (or re-enable, clearing any lockout) an account. Admins cannot disable themselves."""
+    con, actor = op.con, op.principal
     name = inputs.user_name(name, "NAME")
     if role_of(con, name) is None:
         raise InputError("NAME", f"no user {name!r}", hint="see `docket user list`")

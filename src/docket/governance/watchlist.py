@@ -19,9 +19,10 @@ from typing import Any
 import duckdb
 
 from docket.errors import Forbidden, InputError
-from docket.governance import cases, entities, inputs
-from docket.governance.gate import PersonData, read_path
+from docket.governance import cases, inputs
+from docket.governance.handles import Operation, PersonData, operation_path, read_path
 from docket.governance.roles import SUPERVISOR, Principal
+from docket.store.entities import current_id, cursor_query
 
 MAX_DAYS = 90
 # Fields a criterion may name (mention columns); `name` matches name_key.
@@ -106,9 +107,9 @@ def _expiry(value: date | None, now: datetime) -> datetime:
     return min(expires, limit)
 
 
+@operation_path("watchlist.add")
 def add(
-    con: duckdb.DuckDBPyConnection,
-    who: Principal,
+    op: Operation,
     *,
     case: str,
     entity: str | None,
@@ -118,6 +119,7 @@ def add(
     expires: date | None = None,
 ) -> str:
     """Create an entry (not yet active: a supervisor must approve it); returns its id."""
+    con, who = op.con, op.principal
     case = inputs.case_id(case, "--case")
     warrant = inputs.text("--warrant", warrant, limit=200)
     authority = inputs.text("--authority", authority, limit=200)
@@ -129,7 +131,7 @@ def add(
         )
     current = None
     if entity is not None:
-        current = entities.current_id(con, inputs.entity_id(entity, "--entity"))
+        current = current_id(cursor_query(con), inputs.entity_id(entity, "--entity"))
         if current is None:
             raise InputError("--entity", f"no entity {entity!r} in the store")
     now = datetime.now(UTC)
@@ -165,8 +167,10 @@ def _supervise(con: duckdb.DuckDBPyConnection, who: Principal, entry: Entry, ver
         raise Forbidden(f"case {entry.case_id} is not open")
 
 
-def approve(con: duckdb.DuckDBPyConnection, who: Principal, entry_id: str) -> Entry:
+@operation_path("watchlist.approve")
+def approve(op: Operation, entry_id: str) -> Entry:
     """Approve an entry: a supervisor other than its author. It matches from now on."""
+    con, who = op.con, op.principal
     entry = _get(con, inputs.entry_id(entry_id, "ID"))
     _supervise(con, who, entry, "approve")
     if entry.approved_by is not None:
@@ -182,10 +186,10 @@ def approve(con: duckdb.DuckDBPyConnection, who: Principal, entry_id: str) -> En
     return _get(con, entry.entry_id)
 
 
-def renew(
-    con: duckdb.DuckDBPyConnection, who: Principal, entry_id: str, expires: date | None = None
-) -> Entry:
+@operation_path("watchlist.renew")
+def renew(op: Operation, entry_id: str, expires: date | None = None) -> Entry:
     """Extend an entry (at most MAX_DAYS from now): a supervisor other than its author."""
+    con, who = op.con, op.principal
     entry = _get(con, inputs.entry_id(entry_id, "ID"))
     _supervise(con, who, entry, "renew")
     now = datetime.now(UTC)
@@ -217,7 +221,7 @@ def _select(
         cur.close()
     out = []
     for r in rows:
-        entity = (entities.current_id(con, r[2]) or r[2]) if r[2] else None
+        entity = (current_id(cursor_query(con), r[2]) or r[2]) if r[2] else None
         crit = json.loads(r[3]) if r[3] else {}
         out.append(Entry(r[0], r[1], entity, crit, *r[4:]))
     return out

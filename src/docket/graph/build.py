@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from docket.errors import StoreError
+from docket.governance.handles import Operation, operation_path
 from docket.graph import rules
 from docket.reference import regions
 from docket.schema import Model, model
@@ -223,6 +224,18 @@ def _counts(cur: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:
     return {k: int(n) for k, n in rows}
 
 
+@operation_path("graph.summary")
+def last_build(op: Operation) -> GraphSummary | None:
+    """What the last build or update did (kinds and counts only), or None."""
+    rows = op.con.execute(
+        "SELECT mode, edges, nodes, seconds FROM graph_builds ORDER BY built_at DESC LIMIT 1"
+    ).fetchall()
+    if not rows:
+        return None
+    mode, edges, nodes, seconds = rows[0]
+    return GraphSummary(mode, json.loads(edges), nodes=int(nodes), seconds=float(seconds))
+
+
 def _scalar(cur: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(cur.execute(sql).fetchall()[0][0])
 
@@ -245,8 +258,11 @@ def _record(cur: duckdb.DuckDBPyConnection, s: GraphSummary) -> None:
     )
 
 
-def build_graph(con: duckdb.DuckDBPyConnection, m: Model | None = None) -> GraphSummary:
-    """Rebuild every graph table from the store, in one transaction. Callers audit it."""
+@operation_path("graph.build")
+def build_graph(op: Operation, m: Model | None = None) -> GraphSummary:
+    """Rebuild every graph table from the store, in one transaction, inside the operation
+    that changed what it derives from (resolve, purge)."""
+    con = op.con
     m = m or model()
     t0 = time.perf_counter()
     s = GraphSummary("rebuild")
@@ -283,8 +299,9 @@ def build_graph(con: duckdb.DuckDBPyConnection, m: Model | None = None) -> Graph
     return s
 
 
+@operation_path("graph.update")
 def update_graph(
-    con: duckdb.DuckDBPyConnection,
+    op: Operation,
     *,
     events: Iterable[str] = (),
     mentions: Iterable[str] = (),
@@ -298,6 +315,7 @@ def update_graph(
     `entities`: former entity ids of those mentions (merged or split away).
     The result equals `build_graph` on the same store.
     """
+    con = op.con
     m = m or model()
     t0 = time.perf_counter()
     s = GraphSummary("update")

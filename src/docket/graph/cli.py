@@ -1,31 +1,28 @@
 """`docket graph neighbours|path|communities`, `docket trajectory`, `docket colocate`.
 
-Every one reads person data: it needs --case and --why (or DOCKET_CASE / DOCKET_WHY), goes
-through the person-data gate and is audited with the entity ids it showed.
+Thin layers over the session's `graph` namespace. Every one reads person data: it needs
+--case and --why (or DOCKET_CASE / DOCKET_WHY), goes through the person-data gate and is
+audited with the entity ids it showed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
+from docket import cli_session
 from docket.governance import inputs
-from docket.governance.options import CaseOption, WhyOption
+from docket.governance.options import CaseOption, DbOption, WhyOption
 from docket.graph import render
 
 graph_app = typer.Typer(
     help="The relationship graph: neighbours, paths, communities.", no_args_is_help=True
 )
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="Store file (default: $DOCKET_DB or ./docket-data/docket.duckdb)."),
-]
 KindOption = Annotated[
     str | None,
     typer.Option(
@@ -56,31 +53,8 @@ def _moment(parameter: str, value: str | None) -> datetime | None:
     return None if value is None else inputs.moment(parameter, value)
 
 
-def _read(
-    db: Path | None,
-    *,
-    action: str,
-    case: str | None,
-    why: str | None,
-    objects: list[str],
-    params: dict[str, Any],
-    fmt: str,
-    formats: tuple[str, ...],
-    run: Callable[[Any], Any],
-) -> Any:
-    """Check the format, open the store, pass the gate, run the read path; its result."""
-    from docket.governance.gate import person_data
-    from docket.store import connect
-
+def _check(fmt: str, formats: tuple[str, ...]) -> None:
     inputs.one_of("--format", fmt, formats)
-    con = connect(db)
-    try:
-        with person_data(
-            con, action=action, case=case, why=why, objects=objects, params=params
-        ) as pd:
-            return run(pd)
-    finally:
-        con.close()
 
 
 @graph_app.command("neighbours")
@@ -98,36 +72,12 @@ def neighbours_cmd(
     db: DbOption = None,
 ) -> None:
     """Who ENTITY is connected to, how and since when (nodes and edges, capped)."""
-    from docket.graph.neighbours import neighbours
-
-    params = {
-        "hops": hops,
-        "kind": kind,
-        "since": since,
-        "until": until,
-        "min_weight": min_weight,
-        "limit": limit,
-    }
-    r = _read(
-        db,
-        action="graph.neighbours",
-        case=case,
-        why=why,
-        objects=[entity],
-        params=params,
-        fmt=fmt,
-        formats=("table", "json"),
-        run=lambda pd: neighbours(
-            pd,
-            entity,
-            hops=hops,
-            kinds=_kinds(kind),
-            since=_moment("--since", since),
-            until=_moment("--until", until),
-            min_weight=min_weight,
-            limit=limit,
-        ),
-    )
+    _check(fmt, ("table", "json"))
+    start, end = _moment("--since", since), _moment("--until", until)
+    with cli_session.session(db) as s:
+        r = s.graph.neighbours(entity, case=case or "", why=why or "", hops=hops,
+                               kinds=_kinds(kind), since=start, until=end,
+                               min_weight=min_weight, limit=limit)  # fmt: skip
     _emit(fmt, r, render.neighbourhood)
 
 
@@ -143,19 +93,9 @@ def path_cmd(
     db: DbOption = None,
 ) -> None:
     """The k shortest paths from A to B, with the events behind each hop."""
-    from docket.graph.paths import paths
-
-    r = _read(
-        db,
-        action="graph.path",
-        case=case,
-        why=why,
-        objects=[a, b],
-        params={"k": k, "kind": kind},
-        fmt=fmt,
-        formats=("table", "json"),
-        run=lambda pd: paths(pd, a, b, k=k, kinds=_kinds(kind)),
-    )
+    _check(fmt, ("table", "json"))
+    with cli_session.session(db) as s:
+        r = s.graph.path(a, b, case=case or "", why=why or "", k=k, kinds=_kinds(kind))
     _emit(fmt, r, render.paths)
 
 
@@ -175,35 +115,12 @@ def communities_cmd(
     why: WhyOption = None,
     db: DbOption = None,
 ) -> None:
-    """Leiden communities around ENTITY (--around), or over the case's subjects (--case alone),
-    with each member's centrality."""
-    from docket.graph.communities import communities
-
-    r = _read(
-        db,
-        action="graph.communities",
-        case=case,
-        why=why,
-        objects=[around] if around else [],
-        params={
-            "around": around,
-            "hops": hops,
-            "kind": kind,
-            "limit": limit,
-            "resolution": resolution,
-        },
-        fmt=fmt,
-        formats=("table", "json"),
-        run=lambda pd: communities(
-            pd,
-            around=around,
-            case_subjects=around is None,
-            hops=hops,
-            kinds=_kinds(kind),
-            resolution=resolution,
-            limit=limit,
-        ),
-    )
+    """Leiden communities around an entity (--around), or over the case's subjects (--case
+    alone), with each member's centrality."""
+    _check(fmt, ("table", "json"))
+    with cli_session.session(db) as s:
+        r = s.graph.communities(case=case or "", why=why or "", around=around, hops=hops,
+                                kinds=_kinds(kind), resolution=resolution, limit=limit)  # fmt: skip
     _emit(fmt, r, render.communities)
 
 
@@ -219,25 +136,11 @@ def trajectory_cmd(
 ) -> None:
     """Where ENTITY has been, in time order: stays, trips, sightings of its vehicles, cell
     towers of its calls."""
-    from docket.graph.movement import trajectory
-
-    r = _read(
-        db,
-        action="graph.trajectory",
-        case=case,
-        why=why,
-        objects=[entity],
-        params={"since": since, "until": until, "limit": limit},
-        fmt=fmt,
-        formats=("table", "json", "geojson"),
-        run=lambda pd: trajectory(
-            pd,
-            entity,
-            since=_moment("--since", since),
-            until=_moment("--until", until),
-            limit=limit,
-        ),
-    )
+    _check(fmt, ("table", "json", "geojson"))
+    start, end = _moment("--since", since), _moment("--until", until)
+    with cli_session.session(db) as s:
+        r = s.graph.trajectory(entity, case=case or "", why=why or "", since=start, until=end,
+                               limit=limit)  # fmt: skip
     if fmt == "geojson":
         typer.echo(render.geojson(r))
     else:
@@ -261,26 +164,11 @@ def colocate_cmd(
     db: DbOption = None,
 ) -> None:
     """Others at the same place at the same time as ENTITY, with the evidence and a score."""
-    from docket.graph.movement import colocate
-
-    r = _read(
-        db,
-        action="graph.colocate",
-        case=case,
-        why=why,
-        objects=[entity],
-        params={"window": window, "since": since, "until": until, "limit": limit},
-        fmt=fmt,
-        formats=("table", "json"),
-        run=lambda pd: colocate(
-            pd,
-            entity,
-            window_minutes=window,
-            since=_moment("--since", since),
-            until=_moment("--until", until),
-            limit=limit,
-        ),
-    )
+    _check(fmt, ("table", "json"))
+    start, end = _moment("--since", since), _moment("--until", until)
+    with cli_session.session(db) as s:
+        r = s.graph.colocate(entity, case=case or "", why=why or "", window_minutes=window,
+                             since=start, until=end, limit=limit)  # fmt: skip
     _emit(fmt, r, render.colocation)
 
 

@@ -455,7 +455,7 @@ def _distinct_answers(kind: str, values: pa.Array) -> pa.Array:
         return pa.array([], type=_KINDS[kind][2])
     if kind in _NO_MEMO or kind in _COLUMN_PATHS:
         # one batch of distinct values: a column path answers it faster than the memo
-        # finds them (names of a million people: 2.1 s against 2.9 s)
+        # finds them (docs/benchmarks.md, "Ingest notes")
         return _fresh(kind, values, 1)
     return _MEMOS[kind].answers(values)
 

@@ -1,28 +1,21 @@
 """`docket resolve`, `docket judge`, `docket explain`, `docket export entities`.
 
-Resolving is an audited operation for the admin role (it combines data, reading
-nothing out). Judging is an analyst's or supervisor's decision within a case.
-Explaining and exporting disclose person data: they need --case and --why and go
-through the person-data gate.
+Thin layers over the session: resolving is an audited operation for the admin role (it
+combines data, reading nothing out); judging is an analyst's or supervisor's decision
+within a case; explaining and exporting disclose person data, so they need --case and
+--why and go through the person-data gate.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from docket.governance.gate import operation, person_data
-from docket.governance.options import CaseOption, OutOption, WhyOption, run_export
-from docket.store.db import connect
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="Store file (default: $DOCKET_DB or ./docket-data/docket.duckdb)."),
-]
+from docket import cli_session
+from docket.governance.options import CaseOption, DbOption, OutOption, WhyOption, run_export
 
 
 def _console(stderr: bool = False) -> Console:
@@ -39,23 +32,9 @@ def resolve_cmd(
 ) -> None:
     """Resolve every person mention into entities (deterministic links, model, clustering),
     then rebuild the relationship graph on them."""
-    from docket.graph import build_graph
-    from docket.resolve.pipeline import resolve
-
-    con = connect(db)
-    try:
-        with operation(con, action="resolve", roles=["admin"], params={"retrain": retrain}) as op:
-            summary = resolve(con, retrain=retrain, progress=not quiet)
-            op.result_count = summary.entities
-            op.params.update(
-                mentions=summary.mentions,
-                comparisons=summary.comparisons,
-                model_version=summary.model_version,
-            )
-            graph = build_graph(con)
-            op.params.update(edges=graph.edges, graph_seconds=graph.seconds)
-    finally:
-        con.close()
+    with cli_session.session(db) as s:
+        summary = s.resolve(retrain, progress=not quiet)
+        graph = s.graph.summary()
     table = Table(title="resolve")
     table.add_column("", style="bold")
     table.add_column("", justify="right")
@@ -78,9 +57,9 @@ def resolve_cmd(
         ("model", f"v{summary.model_version}" + (" (trained now)" if summary.trained else "")),
     ]
     rows += [(f"  {k} (s)", f"{v:.2f}") for k, v in summary.stage_seconds.items()]
-    rows += [("graph edges", f"{graph.total_edges:,}")]
-    rows += [(f"  {k}", f"{n:,}") for k, n in graph.edges.items()]
-    rows += [("  graph (s)", f"{graph.seconds:.2f}")]
+    if graph is not None:
+        rows += [("graph edges", f"{graph.total_edges:,}")]
+        rows += [(f"  {k}", f"{n:,}") for k, n in graph.edges.items()]
     for k, v in rows:
         table.add_row(k, v)
     _console().print(table)
@@ -97,24 +76,8 @@ def judge_cmd(
     db: DbOption = None,
 ) -> None:
     """Record that A and B are the same person, or different people (honoured next resolve)."""
-    from docket.resolve.judgements import judge
-
-    con = connect(db)
-    try:
-        with operation(
-            con,
-            action="judge",
-            roles=["analyst", "supervisor"],
-            case=case,
-            why=note,
-            objects=[a, b],
-            params={"verdict": verdict},
-        ) as op:
-            j = judge(con, a, b, verdict, case=op.case, note=note, user=op.user)
-            op.objects.extend([j.mention_id_l, j.mention_id_r])
-            op.result_count = 1
-    finally:
-        con.close()
+    with cli_session.session(db) as s:
+        j = s.judge(a, b, verdict, case=case or "", note=note)
     typer.echo(
         f"judged {j.mention_id_l} and {j.mention_id_r}: {j.verdict} "
         f"(judgement {j.judgement_id[:12]}; applies from the next `docket resolve`)"
@@ -129,15 +92,8 @@ def explain_cmd(
     db: DbOption = None,
 ) -> None:
     """Why A and B are, or are not, the same person: field by field, with weights."""
-    from docket.resolve.explain import explain
-
-    con = connect(db)
-    try:
-        with person_data(con, action="explain", case=case, why=why, objects=[a, b]) as pd:
-            ex = explain(pd, a, b)
-            pd.result_count = 2
-    finally:
-        con.close()
+    with cli_session.session(db) as s:
+        ex = s.explain(a, b, case=case or "", why=why or "")
     out = _console()
     if ex.same_entity:
         out.print(f"[bold green]same person[/]: both in entity {ex.entity_l}")
@@ -180,17 +136,11 @@ def export_entities_cmd(
     db: DbOption = None,
 ) -> None:
     """Export every entity: best name, identifiers, mention count."""
-    from docket.resolve.export import export_entities
-
     run_export(
         db,
-        action="export.entities",
-        what="entities",
-        write=lambda pd: export_entities(pd, fmt, out),
-        out=out,
-        case=case,
-        why=why,
-        params={"format": fmt},
+        out,
+        lambda s, sink: s.export.entities(case=case or "", why=why or "", out=sink, fmt=fmt),
+        binary=fmt == "parquet",
     )
 
 

@@ -16,11 +16,11 @@ from typing import Any
 from docket.governance.gate import PersonData, read_path
 from docket.resolve.aliases import person_name_sql
 from docket.resolve.deterministic import COMPATIBLE_NAMES, RULES
-from docket.resolve.ids import Query
 from docket.resolve.judgements import to_mention
 from docket.resolve.model import default_settings
 from docket.resolve.profiles import COMPARED_COLUMNS
 from docket.resolve.score import level_labels, score_records
+from docket.store.entities import Query
 
 # comparison → the mention column it shows
 SHOWN = {

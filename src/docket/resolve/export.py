@@ -7,15 +7,13 @@ list every distinct value, most frequent first, separated by '; ' in CSV.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from typing import IO
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from docket.errors import InputError
 from docket.governance.gate import PersonData, read_path
+from docket.sources.export import write_batches
 
 FORMATS = ("csv", "parquet")
 
@@ -66,25 +64,15 @@ _LIST_COLUMNS = ("id_numbers", "passports", "phones", "emails", "sources")
 
 
 @read_path("export.entities")
-def export_entities(pd: PersonData, fmt: str = "csv", out: Path | None = None) -> int:
-    """Write every entity to `out` (stdout when None; Parquet needs a file). Returns rows."""
+def export_entities(pd: PersonData, fmt: str, sink: IO[bytes]) -> int:
+    """Write every entity to `sink` as csv or parquet. Returns rows."""
     if fmt not in FORMATS:
         raise InputError("--format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
-    if fmt == "parquet" and out is None:
-        raise InputError("--out", "Parquet is binary: give a file with --out FILE")
     sql = ENTITIES_SQL
     if fmt == "csv":  # CSV has no lists: join them
         joined = ", ".join(f"array_to_string({c}, '; ') AS {c}" for c in _LIST_COLUMNS)
         sql = f"SELECT * REPLACE ({joined}) FROM ({ENTITIES_SQL})"
     table: pa.Table = pd.relation(sql).to_arrow_table()
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "parquet":
-        pq.write_table(table, str(out))
-    elif out is None:
-        pacsv.write_csv(table, sys.stdout.buffer)
-        sys.stdout.buffer.flush()
-    else:
-        pacsv.write_csv(table, str(out))
-    pd.result_count = table.num_rows
-    return int(table.num_rows)
+    n = write_batches(table.to_reader(), sink, parquet=fmt == "parquet")
+    pd.result_count = n
+    return n

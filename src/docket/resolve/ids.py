@@ -10,12 +10,8 @@ apart by the smallest mention_id of all but the first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
-
 import duckdb
 
-from docket.errors import InputError
 from docket.resolve.profiles import PROFILES
 
 ASSIGN = "_rs_assign"  # temp table (mention_id, cluster) the pipeline provides
@@ -127,51 +123,3 @@ def build_redirects(con: duckdb.DuckDBPyConnection) -> int:
         """
     )
     return int(con.execute(f"SELECT count(*) FROM {REDIRECTS}").fetchall()[0][0])
-
-
-Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
-
-
-def cursor_query(con: duckdb.DuckDBPyConnection) -> Query:
-    """A Query running each statement on a fresh cursor of `con`."""
-
-    def run(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-        cur = con.cursor()
-        try:
-            rows: list[tuple[Any, ...]] = cur.execute(sql, params).fetchall()
-            return rows
-        finally:
-            cur.close()
-
-    return run
-
-
-def current_id(con: duckdb.DuckDBPyConnection, entity_id: str) -> str:
-    """The live entity an id refers to now, following redirects."""
-    return follow(cursor_query(con), entity_id)
-
-
-def follow(query: Query, entity_id: str) -> str:
-    """current_id over any Query (a connection's cursor, or a PersonData handle)."""
-    seen: set[str] = set()
-    cur = entity_id
-    while cur not in seen:
-        seen.add(cur)
-        if query("SELECT 1 FROM entities WHERE entity_id = ?", [cur]):
-            return cur
-        row = query(
-            "SELECT new_id, reason FROM entity_redirects WHERE old_id = ? "
-            'ORDER BY "at" DESC, rowid DESC LIMIT 1',
-            [cur],
-        )
-        if not row:
-            raise InputError(
-                "entity", f"no entity {entity_id!r}", hint="check the id (`docket export entities`)"
-            )
-        if row[0][0] is None:
-            raise InputError(
-                "entity",
-                f"entity {entity_id!r} no longer exists: its mentions were removed ({row[0][1]})",
-            )
-        cur = str(row[0][0])
-    raise InputError("entity", f"redirects of {entity_id!r} form a loop", hint="run docket resolve")

@@ -15,7 +15,8 @@ from typing import Literal
 import duckdb
 
 from docket.errors import InputError
-from docket.resolve.ids import Query, cursor_query, follow
+from docket.governance.handles import Operation, operation_path
+from docket.store.entities import Query, cursor_query, require_current
 
 Verdict = Literal["same", "different"]
 
@@ -33,7 +34,7 @@ def to_mention(query: Query, ref: str) -> str:
     if query("SELECT 1 FROM mentions WHERE mention_id = ?", [ref]):
         return ref
     if ref.startswith("P") and len(ref) == 13:
-        live = follow(query, ref)
+        live = require_current(query, ref)
         row = query("SELECT min(mention_id) FROM entity_mentions WHERE entity_id = ?", [live])
         if row and row[0][0] is not None:
             return str(row[0][0])
@@ -44,17 +45,11 @@ def to_mention(query: Query, ref: str) -> str:
     )
 
 
-def judge(
-    con: duckdb.DuckDBPyConnection,
-    a: str,
-    b: str,
-    verdict: str,
-    *,
-    case: str | None,
-    note: str | None,
-    user: str | None = None,
-) -> Judgement:
-    """Append a judgement on the pair (a, b); it takes effect on the next resolve."""
+@operation_path("judge")
+def judge(op: Operation, a: str, b: str, verdict: str, *, note: str | None) -> Judgement:
+    """Append a judgement on the pair (a, b) for the operation's case and user; it takes
+    effect on the next resolve."""
+    con, case, user = op.con, op.case, op.user
     if verdict not in ("same", "different"):
         raise InputError("verdict", f"{verdict!r} is not 'same' or 'different'")
     query = cursor_query(con)

@@ -21,6 +21,7 @@ import duckdb
 import numpy as np
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from docket.governance.handles import Operation, operation_path
 from docket.resolve import model as model_mod
 from docket.resolve.blocking import CANDIDATES, build_candidates
 from docket.resolve.cluster import DETERMINISTIC as KIND_DET
@@ -57,10 +58,9 @@ from docket.resolve.score import (
 )
 from docket.resolve.train import train
 
-# Model links at or above this match weight are clustered (chosen on generated worlds:
-# recall falls off above 8; at 6 a relative's ID number used at the same address under
-# another name scored just above the line with some training samples: precision 0.9975
-# instead of 0.999 at 100,000 people).
+# Model links at or above this match weight are clustered: chosen on generated worlds,
+# between the recall lost above it and the relatives' borrowed ID numbers let in below it
+# (docs/benchmarks.md, "Entity resolution notes").
 LINK_WEIGHT = 7.0
 
 
@@ -106,10 +106,11 @@ class _Stages:
             self.progress.update(task, completed=1)
 
 
-def resolve(
-    con: duckdb.DuckDBPyConnection, *, retrain: bool = False, progress: bool = True
-) -> ResolveSummary:
-    """Resolve every mention in the store into entities; returns what it did."""
+@operation_path("resolve")
+def resolve(op: Operation, *, retrain: bool = False, progress: bool = True) -> ResolveSummary:
+    """Resolve every mention in the store into entities, inside the admin's operation;
+    returns what it did."""
+    con = op.con
     summary = ResolveSummary()
     bar = (
         Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
@@ -153,7 +154,7 @@ def _run(con: duckdb.DuckDBPyConnection, retrain: bool, s: ResolveSummary, st: _
         s.deterministic_links = build_deterministic(con)
         build_confirmed_ids(con)
     # the store and Splink's private database share the store's memory budget while
-    # both are in use (each alone would take all of it: 14 GB RSS at a million people)
+    # both are in use (each alone would take all of it, and the process would hold twice)
     budget = memory_limit(con)
     mem = new_memory_connection(con, share=0.5)
     _set_limit(con, budget // 2)
@@ -358,8 +359,8 @@ REPLACED = ("entities", "entity_mentions", "match_evidence", "resolve_pairs", "r
 def _recreate(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Empty `table` by dropping and re-creating it from the DDL in tables.sql (inside the
     caller's transaction; a store made by an older version gets the current columns).
-    DELETE of every row made the COMMIT take 19 s at 470k mentions (the checkpoint
-    rewrites each deleted row group); DROP + CREATE commits in under 1 s."""
+    A DELETE of every row would make the checkpoint rewrite each deleted row group; a
+    DROP + CREATE commits at once (docs/benchmarks.md, "Entity resolution notes")."""
     con.execute(f"DROP TABLE main.{table}")
     con.execute(_DDL[table])
 

@@ -2,16 +2,13 @@
 
 A disclosure of person data: every function here takes the `PersonData` handle
 that `docket.governance.gate.person_data` hands out (case, justification, audit),
-never a raw connection. Rows stream from DuckDB as Arrow batches.
+never a raw connection, and writes to a binary stream the caller opened (the session
+opens files 0600). Rows stream from DuckDB as Arrow batches.
 """
 
 from __future__ import annotations
 
-import sys
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import IO, Any
 
 import pyarrow.csv as pacsv
@@ -79,17 +76,6 @@ def _ftm_query(pd: PersonData) -> str:
     )
 
 
-@contextmanager
-def _sink(out: Path | None) -> Iterator[IO[bytes]]:
-    if out is None:
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("wb") as f:
-        yield f
-
-
 def _reader(cursor: Any) -> Any:
     """Arrow batches from the handle's cursor. DuckDB warns that this copies the rows once;
     the gate hands out cursors, not relations, so the copy is the price of going through it."""
@@ -99,49 +85,45 @@ def _reader(cursor: Any) -> Any:
 
 
 @read_path("export.mentions")
-def export_mentions(pd: PersonData, fmt: str, out: Path | None = None) -> int:
-    """Write every mention to `out` (stdout when None; Parquet needs a file). Returns rows."""
+def export_mentions(pd: PersonData, fmt: str, sink: IO[bytes]) -> int:
+    """Write every mention to `sink` as csv, parquet or ftm. Returns rows."""
     if fmt not in FORMATS:
         raise InputError("--format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
-    if fmt == "parquet" and out is None:
-        raise InputError("--out", "Parquet is binary: give a file with --out FILE")
     if fmt == "ftm":
         n = 0
-        cur = pd.sql(_ftm_query(pd))
-        with _sink(out) as sink:
-            for batch in _reader(cur):
-                lines = batch.column(0).to_pylist()
-                sink.write(("\n".join(lines) + "\n").encode("utf-8") if lines else b"")
-                n += len(lines)
+        for batch in _reader(pd.sql(_ftm_query(pd))):
+            lines = batch.column(0).to_pylist()
+            sink.write(("\n".join(lines) + "\n").encode("utf-8") if lines else b"")
+            n += len(lines)
+        sink.flush()
         return n
-    return _write_table(_reader(pd.sql(mentions_query(pd))), out, parquet=fmt == "parquet")
+    return write_batches(_reader(pd.sql(mentions_query(pd))), sink, parquet=fmt == "parquet")
 
 
-def _write_table(reader: Any, out: Path | None, *, parquet: bool = False) -> int:
-    """Stream Arrow batches to `out` (stdout when None) as CSV or Parquet; return rows."""
+def write_batches(reader: Any, sink: IO[bytes], *, parquet: bool = False) -> int:
+    """Stream Arrow batches to `sink` as CSV or Parquet; return rows."""
     n = 0
-    with _sink(out) as sink:
-        writer: Any = (
-            pq.ParquetWriter(sink, reader.schema)
-            if parquet
-            else pacsv.CSVWriter(sink, reader.schema)
-        )
-        try:
-            for batch in reader:
-                writer.write_batch(batch)
-                n += batch.num_rows
-        finally:
-            writer.close()
+    writer: Any = (
+        pq.ParquetWriter(sink, reader.schema) if parquet else pacsv.CSVWriter(sink, reader.schema)
+    )
+    try:
+        for batch in reader:
+            writer.write_batch(batch)
+            n += batch.num_rows
+    finally:
+        writer.close()
+    sink.flush()
     return n
 
 
 @read_path("export.quarantine")
-def export_quarantine(pd: PersonData, out: Path | None = None, source: str | None = None) -> int:
-    """Write rejected rows as delivered (raw) with their reasons, as CSV. Returns rows."""
+def export_quarantine(pd: PersonData, sink: IO[bytes], source: str | None = None) -> int:
+    """Write rejected rows as delivered (raw) with their reasons to `sink`, as CSV. Returns
+    rows."""
     where, args = ("WHERE source = ?", [source]) if source else ("", [])
     cur = pd.sql(
         "SELECT source, file, row_number, reason, raw FROM quarantine "
         f"{where} ORDER BY source, file, row_number",
         args,
     )
-    return _write_table(_reader(cur), out)
+    return write_batches(_reader(cur), sink)

@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from docket.errors import DocketError, IngestError
+from docket.governance.handles import Operation, operation_path
 from docket.normalize.sql import lookup_query
 from docket.sources.compile import NORM, Lookup, compile_plan, normalizer_types
 from docket.sources.compile import Plan as CompiledPlan
@@ -112,8 +113,8 @@ def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
 #   that rewrote the store's growing tables again and again. Ingest defers it to closing the
 #   store (or an explicit CHECKPOINT): once per `docket ingest`, not once per file.
 # - block_allocator_memory: buffers up to this size are kept for reuse instead of going back
-#   to the operating system after each statement (at a million people, 2 s less kernel time
-#   and 1.5 s less wall time). Nothing is reserved up front.
+#   to the operating system after each statement (less kernel time; docs/benchmarks.md,
+#   "Ingest notes"). Nothing is reserved up front.
 _BULK_SETTINGS = {"checkpoint_threshold": "64GiB", "block_allocator_memory": "2GiB"}
 
 
@@ -195,14 +196,12 @@ def _store(con: duckdb.DuckDBPyConnection, prep: _Prepared, say: Step) -> FileRe
     return r
 
 
+@operation_path("ingest.file")
 def ingest_file(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    m: SourceMapping,
-    *,
-    step: Step | None = None,
+    op: Operation, path: Path, m: SourceMapping, *, step: Step | None = None
 ) -> FileResult:
-    """Ingest one file with mapping `m` in one transaction."""
+    """Ingest one file with mapping `m` in one transaction, inside the admin's operation."""
+    con = op.con
     started = time.perf_counter()
     say: Step = step or (lambda _s: None)
     _drop_temps(con)
@@ -229,8 +228,9 @@ def _lower_priority() -> None:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _READER_NICE)
 
 
+@operation_path("ingest")
 def ingest_files(
-    con: duckdb.DuckDBPyConnection,
+    op: Operation,
     files: Sequence[tuple[Path, SourceMapping]],
     *,
     step: Callable[[Path, str], None] | None = None,
@@ -243,6 +243,7 @@ def ingest_files(
     after another. A file that fails with a DocketError is reported in the failures and the
     others go on; any other exception stops the run before the next file is written.
     """
+    con = op.con
     say = step or (lambda _p, _s: None)
     install_normalizers(con)  # the functions are the instance's: installed once, before the cursors
     room = threading.Semaphore(2)  # files read and not yet written (or being written)

@@ -61,11 +61,11 @@ def _check(people: int, seed: int, days: int) -> None:
 
 
 def generate(
-    out: Path,
-    people: int,
-    seed: int,
-    start: date,
-    days: int,
+    out: Path | str,
+    people: int = 20_000,
+    seed: int = 0,
+    start: date = date(2026, 1, 1),
+    days: int = 90,
     noise: NoiseConfig | None = None,
     progress: Progress | None = None,
 ) -> SynthSummary:
@@ -75,6 +75,7 @@ def generate(
     Same arguments give byte-identical files.
     """
     _check(people, seed, days)
+    out = Path(out)
     if out.exists() and not out.is_dir():
         raise InputError(
             "--out", f"{out} exists and is not a directory", hint="choose another path"

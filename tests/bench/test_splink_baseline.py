@@ -6,9 +6,9 @@ from importlib import resources
 
 import duckdb
 import pytest
+from bench.splink_baseline import run_baseline
 
 from docket.errors import ResolveError
-from docket.resolve.baseline import run_baseline
 from docket.resolve.evaluate import evaluate
 
 

@@ -1,1 +1,0 @@
-"""Execution engines: DuckDB (default) and Spark."""
