@@ -92,6 +92,33 @@ def update(con: duckdb.DuckDBPyConnection, **kw: Any) -> Any:
         return update_graph(op, **kw)
 
 
+def tables(con: duckdb.DuckDBPyConnection, *, rebuild: bool) -> dict[str, list[tuple[Any, ...]]]:
+    """Every graph table's rows, in order (after a rebuild, when asked)."""
+    if rebuild:
+        graph(con)
+    return {
+        t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+        for t in ("graph_nodes", "graph_edges", "graph_whereabouts", "graph_spots")
+    }
+
+
+def hold_back(con: duckdb.DuckDBPyConnection, events: list[str], holders: list[str]) -> None:
+    """Take these events and these mentions' holdings out of the store, to put back later."""
+    for t, col in (("events", "event_id"), ("event_parties", "event_id")):
+        con.execute(f"CREATE TEMP TABLE held_{t} AS SELECT * FROM {t} WHERE {col} IN "
+                    "(SELECT unnest(?::VARCHAR[]))", [events])  # fmt: skip
+        con.execute(f"DELETE FROM {t} WHERE {col} IN (SELECT unnest(?::VARCHAR[]))", [events])
+    con.execute("CREATE TEMP TABLE held_holdings AS SELECT * FROM holdings WHERE mention_id IN "
+                "(SELECT unnest(?::VARCHAR[]))", [holders])  # fmt: skip
+    con.execute("DELETE FROM holdings WHERE mention_id IN (SELECT unnest(?::VARCHAR[]))", [holders])
+
+
+def restore(con: duckdb.DuckDBPyConnection) -> None:
+    """Put back what hold_back took (as if it arrived now)."""
+    for t in ("events", "event_parties", "holdings"):
+        con.execute(f"INSERT INTO {t} SELECT * FROM held_{t}")
+
+
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """The store: alice and carol hold one phone (a household line)."""
     for eid, n in ((ALICE, 3), (BOB, 3), (CAROL, 1), (DAVE, 1)):

@@ -82,38 +82,14 @@ def test_whereabouts_place_people_through_their_phones_and_tickets(built) -> Non
 
 def test_an_update_gives_the_tables_a_rebuild_gives(con) -> None:
     s.build(con)
-    full = _tables(con, rebuild=True)
+    full = s.tables(con, rebuild=True)
     late_events = ["rail:b1", "hotel:b1", "cdr:2", "bank:1"]
     late_holdings = ["reg:c"]  # carol's share of the household line arrives late
-    _hold_back(con, late_events, late_holdings)
+    s.hold_back(con, late_events, late_holdings)
     s.graph(con)
-    _restore(con)
+    s.restore(con)
     s.update(con, events=late_events, mentions=late_holdings)
-    assert _tables(con, rebuild=False) == full
-
-
-def _tables(con: duckdb.DuckDBPyConnection, *, rebuild: bool) -> dict[str, list[tuple]]:
-    if rebuild:
-        s.graph(con)
-    return {
-        t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-        for t in ("graph_nodes", "graph_edges", "graph_whereabouts", "graph_spots")
-    }
-
-
-def _hold_back(con: duckdb.DuckDBPyConnection, events: list[str], holders: list[str]) -> None:
-    for t, col in (("events", "event_id"), ("event_parties", "event_id")):
-        con.execute(f"CREATE TEMP TABLE held_{t} AS SELECT * FROM {t} WHERE {col} IN "
-                    "(SELECT unnest(?::VARCHAR[]))", [events])  # fmt: skip
-        con.execute(f"DELETE FROM {t} WHERE {col} IN (SELECT unnest(?::VARCHAR[]))", [events])
-    con.execute("CREATE TEMP TABLE held_holdings AS SELECT * FROM holdings WHERE mention_id IN "
-                "(SELECT unnest(?::VARCHAR[]))", [holders])  # fmt: skip
-    con.execute("DELETE FROM holdings WHERE mention_id IN (SELECT unnest(?::VARCHAR[]))", [holders])
-
-
-def _restore(con: duckdb.DuckDBPyConnection) -> None:
-    for t in ("events", "event_parties", "holdings"):
-        con.execute(f"INSERT INTO {t} SELECT * FROM held_{t}")
+    assert s.tables(con, rebuild=False) == full
 
 
 def test_a_between_edge_without_a_together_rule_is_a_model_error(tmp_path) -> None:

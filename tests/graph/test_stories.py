@@ -94,3 +94,30 @@ def test_the_missing_persons_last_places_come_out(cli, world) -> None:
     found = read(cli, world, "colocate", who, "--since", hotel["at"][:10])
     places = {m["place_id"] for c in found["companions"] for m in c["meetings"]}
     assert hotel["place_id"] in places
+
+
+def test_an_update_with_late_records_equals_a_rebuild(world) -> None:
+    from docket.store import connect
+    from tests.graph import _store as s
+
+    con = connect(world.db)
+    try:
+        full = s.tables(con, rebuild=True)
+        late = [e for (e,) in con.execute(
+            "SELECT event_id FROM events WHERE hash(event_id) % 40 = 0 "
+            "OR event_id IN (SELECT unnest(?::VARCHAR[]))",
+            [[f"{r['source']}:{r['record_key']}" for r in
+              world.stories["money_mule_ring"]["records"]]],
+        ).fetchall()]  # fmt: skip
+        holders = [m for (m,) in con.execute(
+            "SELECT mention_id FROM holdings WHERE hash(mention_id) % 100 = 0"
+        ).fetchall()]  # fmt: skip
+        assert len(late) > 1000 and len(holders) > 100
+        s.hold_back(con, late, holders)
+        s.graph(con)
+        assert s.tables(con, rebuild=False) != full
+        s.restore(con)
+        s.update(con, events=late, mentions=holders)
+        assert s.tables(con, rebuild=False) == full
+    finally:
+        con.close()
