@@ -82,37 +82,59 @@ class Latency:
         return xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))]
 
 
-def _prepare(store: Path, work: Path, rebuild: bool) -> tuple[Any, dict[str, Any]]:
-    """A writable copy of the store with its graph built, an analyst and an approved case."""
-    from docket.governance import cases, users
-    from docket.governance.roles import Principal
+def _prepare(
+    store: Path, work: Path, admin: tuple[str, str], rebuild: bool
+) -> tuple[Any, dict[str, Any], dict[str, str]]:
+    """A private copy of the store with its graph built, an analyst and an approved case:
+    (connection, build figures, analyst's token and case)."""
+    from docket.governance import gate
+    from docket.governance.auth import open_session
+    from docket.governance.roles import ADMIN
     from docket.graph import build_graph
+    from docket.session import Docket
     from docket.store import connect
 
     db = work / "docket.duckdb"
     build: dict[str, Any] = {}
     if rebuild or not db.exists():
         work.mkdir(parents=True, exist_ok=True)
+        work.chmod(0o700)
         for p in (db, Path(f"{db}.wal")):
             p.unlink(missing_ok=True)
         shutil.copy(store, db)
-        con = connect(db)
-        con.execute("SET enable_progress_bar = false")
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        db.chmod(0o600)
+    with Docket(work) as d, d.session(user=admin[0], password=admin[1]) as adm:
+        if "bench-ana" not in {u.name for u in adm.users.list()}:
+            adm.users.add("bench-ana", "analyst", PASSWORD)
+            adm.users.add("bench-sup", "supervisor", PASSWORD)
+    con = connect(db)
+    con.execute("SET enable_progress_bar = false")
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    if rebuild:
+        token = open_session(con, admin[0], admin[1])[1]
         load = os.getloadavg()[0]
-        with PeakRss() as rss:
-            summary = build_graph(con)
+        with (
+            PeakRss() as rss,
+            gate.operation(con, token=token, action="graph.build", roles=[ADMIN]) as op,
+        ):
+            summary = build_graph(op)
         build = {"summary": summary, "peak_gib": rss.peak / 2**30, "load": load}
+    found = con.execute(
+        "SELECT case_id FROM cases WHERE opened_by = 'bench-ana' LIMIT 1"
+    ).fetchall()
+    if found:
+        case = found[0][0]
     else:
+        con.close()
+        with Docket(work) as d:
+            with d.session(user="bench-ana", password=PASSWORD) as ana:
+                case = ana.cases.open("bench", "fraud", "B-1")
+            with d.session(user="bench-sup", password=PASSWORD) as sup:
+                sup.cases.approve(case)
         con = connect(db)
         con.execute("SET enable_progress_bar = false")
-    if not con.execute("SELECT 1 FROM users WHERE name = 'bench-ana'").fetchall():
-        admin = con.execute("SELECT name FROM users WHERE role = 'admin' LIMIT 1").fetchall()
-        users.add(con, "bench-ana", "analyst", PASSWORD, by=admin[0][0] if admin else None)
-        users.add(con, "bench-sup", "supervisor", PASSWORD, by=admin[0][0] if admin else None)
-        case = cases.open_case(con, Principal("bench-ana", "analyst"), "bench", "fraud", "B-1")
-        cases.approve(con, Principal("bench-sup", "supervisor"), case)
-    return con, build
+    reader = {"token": open_session(con, "bench-ana", PASSWORD)[1], "case": case}
+    return con, build, reader
 
 
 def _export(con: Any, work: Path, kinds: list[str]) -> dict[str, Path]:
@@ -212,6 +234,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--store", type=Path, default=DEFAULT_STORE,
                         help="a resolved store (copied, never written)")  # fmt: skip
     parser.add_argument("--work", type=Path, default=Path("/tmp/docket-bench-graph"))
+    parser.add_argument("--admin", default="admin", help="an admin of the store")
+    parser.add_argument(
+        "--admin-password-env",
+        default="DOCKET_BENCH_ADMIN_PASSWORD",
+        help="variable holding the admin's password (default bench-admin-pass)",
+    )
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--reuse", action="store_true", help="reuse the built copy in --work")
     parser.add_argument("--no-leiden", action="store_true")
@@ -221,7 +249,6 @@ def main(argv: list[str] | None = None) -> None:
         print(f"no store at {args.store}: build one (docket synth, ingest, resolve) first")
         return
 
-    os.environ.update(DOCKET_USER="bench-ana", DOCKET_PASSWORD=PASSWORD, DOCKET_ARGON2_FAST="1")
     import igraph
 
     from docket.governance.gate import person_data
@@ -230,10 +257,8 @@ def main(argv: list[str] | None = None) -> None:
     from docket.graph.paths import paths
 
     load_before = os.getloadavg()[0]
-    con, build = _prepare(args.store, args.work, rebuild=not args.reuse)
-    case = con.execute(
-        "SELECT case_id FROM cases WHERE opened_by = 'bench-ana' LIMIT 1"
-    ).fetchall()[0][0]
+    admin = (args.admin, os.environ.get(args.admin_password_env, "bench-admin-pass"))
+    con, build, reader = _prepare(args.store, args.work, admin, rebuild=not args.reuse)
     kinds = person_kinds()
     rng = random.Random(7)
 
@@ -263,7 +288,9 @@ def main(argv: list[str] | None = None) -> None:
 
     docket = {k: Latency() for k in ("2-hop neighbours", "shortest path", "trajectory",
                                       "co-location")}  # fmt: skip
-    with person_data(con, action="bench.graph", case=case, why="benchmark") as pd:
+    with person_data(
+        con, token=reader["token"], action="bench.graph", case=reader["case"], why="benchmark"
+    ) as pd:
         for who in sample:
             docket["2-hop neighbours"].add(lambda w=who: neighbours(pd, w, hops=2, limit=10_000))
             docket["trajectory"].add(lambda w=who: trajectory(pd, w))
