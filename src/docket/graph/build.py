@@ -1,10 +1,11 @@
 """Deriving the graph tables from the canonical store and the resolution.
 
-`build_graph(con)` replaces graph_edges, graph_whereabouts and graph_spots as a whole (the
-end of `docket resolve`); `update_graph(con, events=…, mentions=…, entities=…)` recomputes
-the rows of every node the new records touch (the real-time path). Both run the same SQL
-(docket.graph.rules), the update restricted to a scope of nodes, so that an update and a
-rebuild give the same tables. Callers run them inside an audited operation.
+`build_graph(op)` replaces graph_nodes, graph_edges, graph_whereabouts and graph_spots as a
+whole (the end of `docket resolve`, and of a purge); `update_graph(op, events=…,
+mentions=…, entities=…)` recomputes the rows of every node new records touch (the
+real-time path). Both run the same SQL (docket.graph.rules), the update restricted to a
+scope of nodes, so that an update and a rebuild give the same tables. Both take the
+Operation of the audited operation that changed what they derive from.
 
 Staging tables (temp, dropped at the end): _g_holders (thing → holder entities and the
 records that say so), _g_scope (the nodes an update recomputes), _g_party (each event party

@@ -1,8 +1,8 @@
 """Who an entity is connected to, how and since when: breadth-first over graph_edges.
 
-One query per hop reads the edges of the frontier's nodes (graph_edges is sorted by node,
-so each is a short read); the node limit keeps the strongest-connected nodes of the last
-hop and says that it cut the result.
+One query per hop reads the edges of the frontier's nodes (graph_edges is sorted by node
+number, so each is a short read); the node limit keeps the strongest-connected nodes of
+the last hop and says that it cut the result.
 """
 
 from __future__ import annotations
