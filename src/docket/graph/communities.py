@@ -91,7 +91,7 @@ def communities(
     disclose(pd, members)
     pd.result_count = len(members)
     return Communities(
-        sorted(set(seeds)), hops, len(w.nodes), result[0], result[1], result[2], w.truncated
+        sorted(set(seeds)), hops, len(w.nodes), result[0], result[1], result[2], w.cut
     )
 
 

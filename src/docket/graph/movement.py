@@ -108,16 +108,16 @@ def colocate(
         ).fetchall()
     ]
     companions: list[Companion] = []
-    truncated = False
+    cut = False
     if spots:
         sql = _MEETINGS.format(mine_window=test)
         rows = pd.sql(
             sql, [[number(s) for s in spots], eid, *args, window_minutes, window_minutes]
         ).fetchall()
-        companions, truncated = _companions(rows, limit)
+        companions, cut = _companions(rows, limit)
     disclose(pd, [c.entity_id for c in companions])
     pd.result_count = len(companions)
-    return Colocation(eid, window_minutes, companions, truncated, limit)
+    return Colocation(eid, window_minutes, companions, cut, limit)
 
 
 def _companions(rows: list[tuple[Any, ...]], limit: int) -> tuple[list[Companion], bool]:

@@ -73,7 +73,7 @@ class Walk:
 
     nodes: dict[int, Node]
     rows: list[tuple[Any, ...]]
-    truncated: bool
+    cut: bool
 
 
 # Edge rows: (node_no, other_no, node_kind, other_kind, kind, direction, weight) and, with
@@ -140,7 +140,7 @@ def walk(
     nodes = {number(s): Node(s, person, 0) for s in seeds}
     rows: list[tuple[Any, ...]] = []
     frontier = list(nodes)
-    truncated = False
+    cut = False
     for hop in range(1, hops + 1):
         if not frontier:
             break
@@ -160,16 +160,16 @@ def walk(
         ranked = sorted(strength, key=lambda n: (-strength[n], n))
         room = limit - len(nodes)
         if len(ranked) > room:
-            ranked, truncated = ranked[: max(room, 0)], True
+            ranked, cut = ranked[: max(room, 0)], True
         for n in ranked:
             nodes[n] = Node(name_of.get(n, ""), kind_of[n], hop)
         frontier = ranked
-        if truncated:
+        if cut:
             break
     if not detail:
         named = names(pd, nodes)
         nodes = {n: Node(named[n][0], node.kind, node.hops) for n, node in nodes.items()}
-    return Walk(nodes, rows, truncated)
+    return Walk(nodes, rows, cut)
 
 
 def persons(w: Walk) -> set[str]:
@@ -240,4 +240,4 @@ def neighbours(
     nodes = sorted(w.nodes.values(), key=lambda n: (n.hops, n.id))
     disclose(pd, sorted(persons(w)))
     pd.result_count = len(nodes)
-    return Neighbourhood(origin, hops, nodes, edges, w.truncated, limit)
+    return Neighbourhood(origin, hops, nodes, edges, w.cut, limit)

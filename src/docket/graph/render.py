@@ -60,7 +60,7 @@ def neighbourhood(out: Console, r: Neighbourhood) -> None:
             _ids(e.event_ids),
         )
     out.print(edges)
-    if r.truncated:
+    if r.cut:
         out.print(f"[yellow]cut at {r.limit} nodes[/]: raise --limit or narrow --kind / --since")
 
 
@@ -97,7 +97,7 @@ def communities(out: Console, r: Communities) -> None:
                 m.entity_id, f"{m.centrality:.4f}", f"{m.degree:.2f}", "yes" if m.seed else ""
             )
         out.print(table)
-    if r.truncated:
+    if r.cut:
         out.print("[yellow]the search was cut at its node limit[/]: raise --limit")
 
 
@@ -119,7 +119,7 @@ def trajectory(out: Console, r: Trajectory) -> None:
             p.via or "",
         )
     out.print(table)
-    if r.truncated:
+    if r.cut:
         out.print(f"[yellow]cut at {r.limit} points[/]: narrow --since / --until")
 
 
@@ -172,5 +172,5 @@ def colocation(out: Console, r: Colocation) -> None:
             _ids(evidence, 2),
         )
     out.print(table)
-    if r.truncated:
+    if r.cut:
         out.print(f"[yellow]cut at {r.limit} others[/]: raise --limit")

@@ -37,7 +37,7 @@ class Neighbourhood:
     hops: int
     nodes: list[Node]
     edges: list[Edge]
-    truncated: bool  # the node limit cut the result
+    cut: bool  # the node limit cut the result
     limit: int
 
 
@@ -87,7 +87,7 @@ class Communities:
     edges: int
     modularity: float
     communities: list[Community]
-    truncated: bool
+    cut: bool
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ class Point:
 class Trajectory:
     entity_id: str
     points: list[Point]
-    truncated: bool
+    cut: bool
     limit: int
 
 
@@ -140,5 +140,5 @@ class Colocation:
     entity_id: str
     window_minutes: int
     companions: list[Companion]  # highest score first
-    truncated: bool
+    cut: bool
     limit: int
