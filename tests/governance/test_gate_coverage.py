@@ -139,6 +139,8 @@ INTERNAL = {
             "_counts",
             "_record",
             "_node_rows",
+            "_run",
+            "_write",
         )
     },
     **{

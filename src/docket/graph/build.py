@@ -263,41 +263,7 @@ def _record(cur: duckdb.DuckDBPyConnection, s: GraphSummary) -> None:
 def build_graph(op: Operation, m: Model | None = None) -> GraphSummary:
     """Rebuild every graph table from the store, in one transaction, inside the operation
     that changed what it derives from (resolve, purge)."""
-    con = op.con
-    m = m or model()
-    t0 = time.perf_counter()
-    s = GraphSummary("rebuild")
-    cur = con.cursor()
-    try:
-        _stage_holders(cur)
-        _derive(cur, m, scoped=False)
-        cur.execute("BEGIN TRANSACTION")
-        for table in ("graph_nodes", "graph_edges", "graph_whereabouts", "graph_spots"):
-            cur.execute(f"DELETE FROM {table}")
-        cur.execute(f"INSERT INTO graph_nodes {_node_rows(m)} ORDER BY node_no")
-        _check_numbers(cur)
-        cur.execute(
-            "INSERT INTO graph_edges SELECT * FROM ("
-            + _EDGE_ROWS.format(a="src", b="dst", way="out")
-            + " UNION ALL "
-            + _EDGE_ROWS.format(a="dst", b="src", way="in")
-            + f") ORDER BY {_EDGE_ORDER}"
-        )
-        cur.execute(f"INSERT INTO graph_whereabouts SELECT * FROM _g_where ORDER BY {_WHERE_ORDER}")
-        cur.execute(f"INSERT INTO graph_spots SELECT * FROM ({_SPOT_ROWS}) ORDER BY {_SPOT_ORDER}")
-        s.edges = _counts(cur, "graph_edges")
-        s.whereabouts = _scalar(cur, "SELECT count(*) FROM graph_whereabouts")
-        s.spots = _scalar(cur, "SELECT count(*) FROM graph_spots")
-        s.seconds = round(time.perf_counter() - t0, 3)
-        _record(cur, s)
-        cur.execute("COMMIT")
-    except BaseException:
-        _rollback(cur)
-        raise
-    finally:
-        _drop_staging(cur)
-        cur.close()
-    return s
+    return _run(op.con, m or model(), None)
 
 
 @operation_path("graph.update")
@@ -316,43 +282,34 @@ def update_graph(
     `entities`: former entity ids of those mentions (merged or split away).
     The result equals `build_graph` on the same store.
     """
-    con = op.con
-    m = m or model()
+    return _run(op.con, m or model(), (list(events), list(mentions), list(entities)))
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    m: Model,
+    changes: tuple[list[str], list[str], list[str]] | None,
+) -> GraphSummary:
+    """Derive and write the graph: all of it, or (with the changed events, mentions and
+    former entity ids) the rows of the nodes they touch."""
     t0 = time.perf_counter()
-    s = GraphSummary("update")
+    scoped = changes is not None
+    s = GraphSummary("update" if scoped else "rebuild")
     cur = con.cursor()
     try:
         _stage_holders(cur)
-        _stage_scope(cur, m, list(events), list(mentions), list(entities))
-        s.nodes = _scalar(cur, "SELECT count(*) FROM _g_scope")
-        _derive(cur, m, scoped=True)
+        if changes is not None:
+            _stage_scope(cur, m, *changes)
+            s.nodes = _scalar(cur, "SELECT count(*) FROM _g_scope")
+        _derive(cur, m, scoped)
         cur.execute("BEGIN TRANSACTION")
-        in_scope = "IN (SELECT node FROM _g_scope)"
-        cur.execute(f"DELETE FROM graph_nodes WHERE node {in_scope}")
-        cur.execute(
-            f"INSERT INTO graph_nodes SELECT * FROM ({_node_rows(m)}) WHERE node {in_scope} "
-            "OR node NOT IN (SELECT node FROM graph_nodes) ORDER BY node_no"
-        )
-        _check_numbers(cur)
-        cur.execute(f"DELETE FROM graph_edges WHERE node {in_scope} OR other {in_scope}")
-        cur.execute(f"DELETE FROM graph_whereabouts WHERE entity_id {in_scope}")
-        cur.execute(f"DELETE FROM graph_spots WHERE entity_id {in_scope}")
-        cur.execute(
-            "INSERT INTO graph_edges SELECT * FROM ("
-            + _EDGE_ROWS.format(a="src", b="dst", way="out")
-            + " UNION ALL "
-            + _EDGE_ROWS.format(a="dst", b="src", way="in")
-            + f") ORDER BY {_EDGE_ORDER}"
-        )
-        cur.execute(
-            f"INSERT INTO graph_whereabouts SELECT * FROM _g_where "
-            f"WHERE entity_id {in_scope} ORDER BY {_WHERE_ORDER}"
-        )
-        cur.execute(
-            f"INSERT INTO graph_spots SELECT * FROM ({_SPOT_ROWS}) "
-            f"WHERE entity_id {in_scope} ORDER BY {_SPOT_ORDER}"
-        )
-        s.edges = _edge_counts(cur)
+        _write(cur, m, scoped)
+        if scoped:
+            s.edges = _edge_counts(cur)
+        else:
+            s.edges = _counts(cur, "graph_edges")
+            s.whereabouts = _scalar(cur, "SELECT count(*) FROM graph_whereabouts")
+            s.spots = _scalar(cur, "SELECT count(*) FROM graph_spots")
         s.seconds = round(time.perf_counter() - t0, 3)
         _record(cur, s)
         cur.execute("COMMIT")
@@ -363,6 +320,37 @@ def update_graph(
         _drop_staging(cur)
         cur.close()
     return s
+
+
+def _write(cur: duckdb.DuckDBPyConnection, m: Model, scoped: bool) -> None:
+    """Replace the graph tables' rows (of the scope's nodes, when scoped) by the staged ones."""
+    mine = "IN (SELECT node FROM _g_scope)"
+    node, edge, entity = (
+        (f"WHERE node {mine}", f"WHERE node {mine} OR other {mine}", f"WHERE entity_id {mine}")
+        if scoped
+        else ("", "", "")
+    )
+    for table, where in (("graph_nodes", node), ("graph_edges", edge),
+                         ("graph_whereabouts", entity), ("graph_spots", entity)):  # fmt: skip
+        cur.execute(f"DELETE FROM {table} {where}")
+    # an update also adds things that are ends of an edge for the first time
+    new_things = " OR node NOT IN (SELECT node FROM graph_nodes)" if scoped else ""
+    cur.execute(
+        f"INSERT INTO graph_nodes SELECT * FROM ({_node_rows(m)}) {node}{new_things} "
+        "ORDER BY node_no"
+    )
+    _check_numbers(cur)
+    cur.execute(
+        "INSERT INTO graph_edges SELECT * FROM ("
+        + _EDGE_ROWS.format(a="src", b="dst", way="out")
+        + " UNION ALL "
+        + _EDGE_ROWS.format(a="dst", b="src", way="in")
+        + f") ORDER BY {_EDGE_ORDER}"
+    )
+    cur.execute(f"INSERT INTO graph_whereabouts SELECT * FROM _g_where {entity} "
+                f"ORDER BY {_WHERE_ORDER}")  # fmt: skip
+    cur.execute(f"INSERT INTO graph_spots SELECT * FROM ({_SPOT_ROWS}) {entity} "
+                f"ORDER BY {_SPOT_ORDER}")  # fmt: skip
 
 
 def _edge_counts(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
