@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Governed, as_admin, make_governed, run_ingest, run_resolve
+from tests.conftest import Governed, make_governed
 
 PEOPLE, SEED = 20_000, 7
 
@@ -33,9 +33,7 @@ class StoryWorld:
 
 @pytest.fixture(scope="session")
 def story_world(tmp_path_factory: pytest.TempPathFactory) -> StoryWorld:
-    from docket.graph import build_graph
     from docket.session import Docket
-    from docket.sources.ingest import mappings_for, plan_files
     from docket.store import connect
     from docket.synth import generate
 
@@ -44,14 +42,14 @@ def story_world(tmp_path_factory: pytest.TempPathFactory) -> StoryWorld:
     home = out / "home"
     Docket(home).close()
     governed = make_governed(home)
+    with Docket(home) as d, d.session(user="adm", password=governed.password) as adm:
+        adm.ingest([out / "world"])
+        adm.resolve()  # ends by building the graph
+        summary = adm.graph.summary()
+    assert summary is not None and summary.edges["paid"] > 1000
     db = home / "docket.duckdb"
     con = connect(db)
     try:
-        for path, mapping in plan_files([out / "world"], mappings_for()).matched:
-            run_ingest(con, path, mapping)
-        run_resolve(con, progress=False)
-        with as_admin(con, action="graph.build") as op:
-            build_graph(op)
         truth = str(out / "world" / "truth" / "mentions.csv")
         rows = con.execute(
             "SELECT t.person_uid, mode(em.entity_id) FROM read_csv(?, all_varchar = true) t "
