@@ -46,14 +46,17 @@ def trajectory(
     return Trajectory(eid, points, len(rows) > limit, limit)
 
 
-# The start entity's presences (`mine`) and everyone else's at the same spots, matched by
-# each kind's test: intervals overlap, start times within the window, or the same spot.
+# Everyone at the start entity's spots (`here`, read by spot number), the start entity's own
+# presences among them (`mine`), matched by each kind's test: intervals overlap, start times
+# within the window, or the same spot.
 _MEETINGS = """
 WITH here AS (
     SELECT spot, start_at, end_at, entity_id, event_id, event_kind, test, detail
-    FROM graph_spots WHERE spot_no IN (SELECT unnest(?::UBIGINT[]))
+    FROM graph_spots WHERE spot_no IN (
+        SELECT md5_number_upper(spot) FROM graph_whereabouts
+        WHERE entity_no = ? AND entity_id = ? AND spot IS NOT NULL AND {window})
 ), mine AS (
-    SELECT * FROM here WHERE entity_id = ? AND {mine_window}
+    SELECT * FROM here WHERE entity_id = ? AND {window}
 )
 SELECT o.entity_id, m.event_kind, m.spot, m.start_at, o.start_at, m.event_id, o.event_id,
     CASE m.test
@@ -99,22 +102,11 @@ def colocate(
         raise InputError("--limit", f"{limit} is out of range", hint=f"use 1 … {MAX_LIMIT}")
     eid = start(pd, entity)
     test, args = window("start_at", since, until)
-    spots = [
-        r[0]
-        for r in pd.sql(
-            "SELECT DISTINCT spot FROM graph_whereabouts "
-            f"WHERE entity_no = ? AND entity_id = ? AND spot IS NOT NULL AND {test} ORDER BY spot",
-            [number(eid), eid, *args],
-        ).fetchall()
-    ]
-    companions: list[Companion] = []
-    cut = False
-    if spots:
-        sql = _MEETINGS.format(mine_window=test)
-        rows = pd.sql(
-            sql, [[number(s) for s in spots], eid, *args, window_minutes, window_minutes]
-        ).fetchall()
-        companions, cut = _companions(rows, limit)
+    rows = pd.sql(
+        _MEETINGS.format(window=test),
+        [number(eid), eid, *args, eid, *args, window_minutes, window_minutes],
+    ).fetchall()
+    companions, cut = _companions(rows, limit)
     disclose(pd, [c.entity_id for c in companions])
     pd.result_count = len(companions)
     return Colocation(eid, window_minutes, companions, cut, limit)
