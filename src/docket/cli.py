@@ -26,6 +26,7 @@ _COMMAND_MODULES = (
     "docket.governance.cli",
     "docket.api.cli",
     "docket.realtime.cli",
+    "docket.graph.cli",
 )
 
 app = typer.Typer(

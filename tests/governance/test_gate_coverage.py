@@ -82,6 +82,11 @@ COMMANDS = {
     "export entities": READ,
     "export quarantine": READ,
     "explain": READ,
+    "graph neighbours": READ,
+    "graph path": READ,
+    "graph communities": READ,
+    "trajectory": READ,
+    "colocate": READ,
     "audit show": OVERSIGHT,
     "report subject": OVERSIGHT,
 }
@@ -135,6 +140,28 @@ INTERNAL = {
     "resolve.evaluate.evaluate": "accuracy against a ground-truth table (bench, tests)",
     "resolve.evaluate.load_truth": "loads ground truth into a scratch table (bench, tests)",
     "sources.export.mentions_query": "builds SQL text; run through a PersonData handle",
+    **{
+        f"graph.build.{f}": "a step of build_graph(op) / update_graph(op)"
+        for f in (
+            "_stage_holders",
+            "_stage_events",
+            "_stage_parties",
+            "_stage_spots",
+            "_stage_facts",
+            "_stage_whereabouts",
+            "_stage_scope",
+            "_check_numbers",
+            "_counts",
+            "_record",
+            "_node_rows",
+            "_run",
+            "_write",
+        )
+    },
+    **{
+        f"graph.rules.{f}": "builds SQL text that build_graph(op) / update_graph(op) runs"
+        for f in ("party_facts", "pair_facts", "whereabouts_rows", "spot_rows", "_place")
+    },
     "sources.compile.compile_plan": "builds SQL text that ingest_files(op) runs",
     "sources.compile._Compiler.mentions": "builds SQL text that ingest_files(op) runs",
     "sources.compile._Compiler.thing": "builds SQL text that ingest_files(op) runs",
@@ -155,7 +182,8 @@ INTERNAL = {
 # and the benchmarks (tests/ and bench/ are not scanned).
 _PERSON_TABLE = re.compile(
     r"\b(FROM|JOIN)\s+(mentions|entities|entity_mentions|events|event_parties|holdings|things|"
-    r"match_evidence|quarantine|judgements)\b",
+    r"match_evidence|quarantine|judgements|graph_nodes|graph_edges|graph_whereabouts|"
+    r"graph_spots)\b",
     re.IGNORECASE,
 )
 _WRITE = re.compile(

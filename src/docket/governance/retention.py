@@ -4,8 +4,10 @@ A source file expires at loaded_at + retention_days. Purge removes its mentions,
 events, holdings, event parties and quarantined rows, the things nothing else
 refers to, and every derived row naming a removed mention or event (any table
 with a mention_id / mention_id_l / mention_id_r / event_id column: entity_mentions,
-match_evidence, judgements …). It keeps the mentions of entities linked to an open case
-under a legal hold, and the events those mentions take part in. Then it re-resolves and
+match_evidence, judgements …, or with an event_ids list of '<source>:<record_key>' ids,
+which name events and, for holdings, the holding's mention: graph_edges). It keeps the
+mentions of entities linked to an open case under a legal hold, and the events those
+mentions take part in. Then it re-resolves (and the front door rebuilds the graph) and
 forgets what named the people who are gone: case links and scope entries of removed
 entities, watchlist entries for them, and watchlist criteria whose values only the purged
 records held. The front door then rewrites the store file (Docket.compact), so that the
@@ -171,6 +173,13 @@ def _conditions(
     for table in _derived_tables(cur, ("event_id",)):
         if table not in conds:
             conds[table] = (_GONE_EVENT, [])
+    for table in _derived_tables(cur, ("event_ids",)):
+        if table not in conds:
+            conds[table] = (
+                "list_has_any(event_ids, (SELECT list(event_id) FROM _gone_events)) OR "
+                "list_has_any(event_ids, (SELECT list(mention_id) FROM _gone_mentions))",
+                [],
+            )
     return conds
 
 

@@ -37,9 +37,11 @@ def resolve_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Resolve every person mention into entities (deterministic links, model, clustering)."""
+    """Resolve every person mention into entities (deterministic links, model, clustering),
+    then rebuild the relationship graph on them."""
     with cli_session.session(db) as s:
         summary = s.resolve(retrain, progress=not quiet)
+        graph = s.graph.summary()
     table = Table(title="resolve")
     table.add_column("", style="bold")
     table.add_column("", justify="right")
@@ -64,6 +66,9 @@ def resolve_cmd(
         ("model", f"v{summary.model_version}" + (" (trained now)" if summary.trained else "")),
     ]
     rows += [(f"  {k} (s)", f"{v:.2f}") for k, v in summary.stage_seconds.items()]
+    if graph is not None:
+        rows += [("graph edges", f"{graph.total_edges:,}")]
+        rows += [(f"  {k}", f"{n:,}") for k, n in graph.edges.items()]
     for k, v in rows:
         table.add_row(k, v)
     out = _console()

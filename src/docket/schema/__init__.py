@@ -1,6 +1,7 @@
 """The canonical model: kinds, properties, identifiers, edges and special categories, as data."""
 
 from docket.schema.loader import (
+    Condition,
     Edge,
     Identifier,
     Kind,
@@ -8,12 +9,15 @@ from docket.schema.loader import (
     Party,
     Property,
     SpecialCategory,
+    Together,
     ValueType,
+    Whereabouts,
     load_model,
     model,
 )
 
 __all__ = [
+    "Condition",
     "Edge",
     "Identifier",
     "Kind",
@@ -21,7 +25,9 @@ __all__ = [
     "Party",
     "Property",
     "SpecialCategory",
+    "Together",
     "ValueType",
+    "Whereabouts",
     "load_model",
     "model",
 ]

@@ -8,7 +8,7 @@ never stores. A malformed file raises ModelError naming the file and the key.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -72,11 +72,43 @@ class Party:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """A test on a property of two events: `same` (equal) or `adjacent` (seats: same row)."""
+
+    test: str
+    prop: str
+
+
+@dataclass(frozen=True)
 class Edge:
     source: str  # a party role
     target: str  # a party role
     label: str
     directed: bool
+    weight: float = 1.0
+    between: str | None = None  # a role: the edge joins its parties in two `together` events
+    when_any: tuple[Condition, ...] = ()  # for `between` edges: at least one must hold
+    stronger: tuple[Condition, float] | None = None  # weight times factor when it holds
+
+
+@dataclass(frozen=True)
+class Whereabouts:
+    """Where a party of an event was: `place` (a role) at the first of `at` that is set."""
+
+    party: str
+    place: str
+    at: tuple[str, ...]
+    until: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Together:
+    """When the parties in role `party` of two events of a kind were at one place together."""
+
+    party: str
+    same: tuple[str, ...]  # properties, `PROP.date`, or place roles: all equal
+    overlap: tuple[str, str] | None = None  # [start, end) properties whose intervals overlap
+    within_window: bool = False  # start times within the query's window
 
 
 @dataclass(frozen=True)
@@ -91,6 +123,9 @@ class Kind:
     parent: str | None = None  # for sub-kinds (Hotel → Place)
     parties: dict[str, Party] = field(default_factory=dict)
     edges: tuple[Edge, ...] = ()
+    whereabouts: tuple[Whereabouts, ...] = ()
+    together: Together | None = None
+    shared: Edge | None = None  # relations: between two holders of one asset
 
 
 @dataclass(frozen=True)
@@ -245,18 +280,93 @@ def _parties(path: Path, key: str, raw: Any) -> dict[str, Party]:
 
 def _edge(path: Path, key: str, raw: Any, parties: dict[str, Party]) -> Edge:
     body = _mapping(path, key, raw)
-    for end in ("source", "target"):
-        role = _require(path, key, body, end)
-        if role not in parties:
-            raise ModelError(
-                path, f"{key}.{end}", f"{role!r} is not a party; parties: {', '.join(parties)}"
-            )
-    return Edge(
-        str(body["source"]),
-        str(body["target"]),
-        str(_require(path, key, body, "label")),
-        bool(body.get("directed", True)),
+    between = body.get("between")
+    ends = ("between",) if between is not None else ("source", "target")
+    for end in ends:
+        _role(path, f"{key}.{end}", _require(path, key, body, end), parties)
+    weight = body.get("weight", 1.0)
+    if not isinstance(weight, int | float) or weight <= 0:
+        raise ModelError(path, f"{key}.weight", "expected a positive number")
+    when_any = tuple(
+        _condition(path, f"{key}.when_any[{i}]", c)
+        for i, c in enumerate(body.get("when_any") or [])
     )
+    stronger = None
+    if "stronger" in body:
+        sbody = _mapping(path, f"{key}.stronger", body["stronger"])
+        factor = _require(path, f"{key}.stronger", sbody, "factor")
+        if not isinstance(factor, int | float) or factor <= 0:
+            raise ModelError(path, f"{key}.stronger.factor", "expected a positive number")
+        when = _require(path, f"{key}.stronger", sbody, "when")
+        stronger = (_condition(path, f"{key}.stronger.when", when), float(factor))
+    if between is None and (when_any or stronger):
+        raise ModelError(path, key, "when_any and stronger apply to `between` edges only")
+    return Edge(
+        str(between if between is not None else body["source"]),
+        str(between if between is not None else body["target"]),
+        str(_require(path, key, body, "label")),
+        bool(body.get("directed", between is None)),
+        float(weight),
+        None if between is None else str(between),
+        when_any,
+        stronger,
+    )
+
+
+def _role(path: Path, key: str, role: Any, parties: dict[str, Party]) -> str:
+    if role not in parties:
+        raise ModelError(path, key, f"{role!r} is not a party; parties: {', '.join(parties)}")
+    return str(role)
+
+
+def _condition(path: Path, key: str, raw: Any) -> Condition:
+    words = str(raw).split()
+    if len(words) != 2 or words[0] not in ("same", "adjacent"):
+        raise ModelError(path, key, f"{raw!r}: expected 'same PROPERTY' or 'adjacent PROPERTY'")
+    return Condition(words[0], words[1])
+
+
+def _strings(path: Path, key: str, raw: Any) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        raise ModelError(path, key, "expected a list of names")
+    return tuple(raw)
+
+
+def _whereabouts(path: Path, key: str, raw: Any, kind: Kind) -> tuple[Whereabouts, ...]:
+    out = []
+    for i, w in enumerate(raw or []):
+        wkey = f"{key}[{i}]"
+        body = _mapping(path, wkey, w)
+        party = _role(path, f"{wkey}.party", _require(path, wkey, body, "party"), kind.parties)
+        place = _role(path, f"{wkey}.place", _require(path, wkey, body, "place"), kind.parties)
+        at = _strings(path, f"{wkey}.at", _require(path, wkey, body, "at"))
+        until = _strings(path, f"{wkey}.until", body.get("until", []))
+        for prop in (*at, *until):
+            if prop not in kind.properties:
+                raise ModelError(path, wkey, f"{prop!r} is not a property of {kind.name}")
+        out.append(Whereabouts(party, place, at, until))
+    return tuple(out)
+
+
+def _together(path: Path, key: str, raw: Any, kind: Kind) -> Together | None:
+    if raw is None:
+        return None
+    body = _mapping(path, key, raw)
+    party = _role(path, f"{key}.party", _require(path, key, body, "party"), kind.parties)
+    same = _strings(path, f"{key}.same", body.get("same", []))
+    for item in same:
+        if item not in kind.parties and item.removesuffix(".date") not in kind.properties:
+            raise ModelError(path, f"{key}.same", f"{item!r} is neither a party nor a property")
+    overlap = None
+    if "overlap" in body:
+        ends = _strings(path, f"{key}.overlap", body["overlap"])
+        if len(ends) != 2 or any(e not in kind.properties for e in ends):
+            raise ModelError(path, f"{key}.overlap", "expected [START, END] properties")
+        overlap = (ends[0], ends[1])
+    within = body.get("within")
+    if within not in (None, "window"):
+        raise ModelError(path, f"{key}.within", "the only value is `window`")
+    return Together(party, same, overlap, within == "window")
 
 
 def load_model(directory: Path | str = MODEL_DIR) -> Model:
@@ -339,7 +449,17 @@ def load_model(directory: Path | str = MODEL_DIR) -> Model:
                 for i, e in enumerate(raw_edges or [])
                 if e is not None
             )
-            kinds[name] = Kind(
+            shared = None
+            if body.get("shared") is not None:
+                sbody = _mapping(epath, f"{name}.shared", body["shared"])
+                shared = Edge(
+                    "",
+                    "",
+                    str(_require(epath, f"{name}.shared", sbody, "label")),
+                    bool(sbody.get("directed", False)),
+                    float(sbody.get("weight", 1.0)),
+                )
+            kind = Kind(
                 _check_name(epath, name, name),
                 group,
                 str(body.get("label", name)),
@@ -347,6 +467,14 @@ def load_model(directory: Path | str = MODEL_DIR) -> Model:
                 props,
                 parties=parties,
                 edges=edges,
+                shared=shared,
+            )
+            kinds[name] = replace(
+                kind,
+                whereabouts=_whereabouts(
+                    epath, f"{name}.whereabouts", body.get("whereabouts"), kind
+                ),
+                together=_together(epath, f"{name}.together", body.get("together"), kind),
             )
 
     for kind in kinds.values():

@@ -1,5 +1,6 @@
 """The session's groups of operations: `s.cases`, `s.watchlist`, `s.users`, `s.audit`,
-`s.export`. Each method is one authorised, audited step, like the session's own."""
+`s.export`, `s.graph` (docket/session/graph.py). Each method is one authorised, audited
+step, like the session's own."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from docket.governance import audit, auth, cases, inputs, report, scope, users, 
 from docket.governance import bulk as bulk_bases
 from docket.governance.anchors import Anchor
 from docket.governance.roles import ADMIN, AUDITOR, READERS, SUPERVISOR
+from docket.session.graph import Graph as Graph  # the `graph` namespace, found here by name
 from docket.session.results import CaseDetail, CaseMember, CaseSubject, Exported
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 LOCAL_ONLY = frozenset({"on_step", "on_done", "progress", "out"})
-NAMESPACES = ("cases", "watchlist", "users", "audit", "export")
+NAMESPACES = ("cases", "watchlist", "users", "audit", "export", "graph")
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,12 @@ OPS: tuple[Op, ...] = (
     Op("export.mentions", "GET", "/export/mentions", stream=True),
     Op("export.entities", "GET", "/export/entities", stream=True),
     Op("export.quarantine", "GET", "/export/quarantine", stream=True),
+    Op("graph.neighbours", "GET", "/graph/neighbours/{entity}"),
+    Op("graph.path", "GET", "/graph/path"),
+    Op("graph.communities", "GET", "/graph/communities"),
+    Op("graph.trajectory", "GET", "/graph/trajectory/{entity}"),
+    Op("graph.colocate", "GET", "/graph/colocate/{entity}"),
+    Op("graph.summary", "GET", "/graph/summary"),
 )
 BY_NAME = {op.name: op for op in OPS}
 

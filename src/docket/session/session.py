@@ -5,7 +5,7 @@ writes and administration as an `operation`, reads of person data as `person_dat
 the case and the justification. Nothing here falls back on the environment: the session's
 token, given when it was opened, is checked again on every call, so a revoked or expired
 login stops working at once. Groups of operations hang off the session as namespaces:
-`cases`, `watchlist`, `users`, `audit`, `export` (docket/session/namespaces.py).
+`cases`, `watchlist`, `users`, `audit`, `export`, `graph` (docket/session/namespaces.py).
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ class Session:
         self.users = namespaces.Users(self)
         self.audit = namespaces.Audit(self)
         self.export = namespaces.Export(self)
+        self.graph = namespaces.Graph(self)
 
     # -- the gate, for this session ---------------------------------------------------
 
@@ -261,18 +262,23 @@ class Session:
     # -- resolution ------------------------------------------------------------------
 
     def resolve(self, retrain: bool = False, *, progress: bool = False) -> ResolveSummary:
-        """Resolve every person mention into entities (admin; audited as a combination).
-        `retrain` trains a new model instead of reusing the stored one."""
+        """Resolve every person mention into entities, then rebuild the relationship graph
+        on them (admin; audited as a combination; `graph.summary()` tells what the graph
+        holds). `retrain` trains a new model instead of reusing the stored one."""
+        from docket.graph import build_graph
         from docket.resolve.pipeline import resolve
 
         with self._operation("resolve", [ADMIN], params={"retrain": retrain}) as op:
             summary = resolve(op, id_key=self._docket.id_key, retrain=retrain, progress=progress)
+            graph = build_graph(op)
+            summary.stage_seconds["graph"] = graph.seconds
             op.result_count = summary.entities
             op.params.update(
                 mentions=summary.mentions,
                 comparisons=summary.comparisons,
                 model_version=summary.model_version,
                 estimated_blocking_recall=summary.estimated_blocking_recall,
+                edges=graph.edges,
             )
         return summary
 
@@ -327,6 +333,10 @@ class Session:
 
         with self._operation("purge.dry-run" if dry_run else "purge", [ADMIN]) as op:
             rep = retention.purge(op, dry_run=dry_run, reresolve=reresolve)
+            if rep.total_removed and not dry_run:
+                from docket.graph import build_graph
+
+                build_graph(op)  # entities and records are gone: the edges follow
             op.objects.extend(rep.expired_files)
             op.params.update(
                 removed=rep.removed,

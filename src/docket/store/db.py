@@ -20,7 +20,7 @@ from docket.errors import StoreError
 from docket.store import migrations
 from docket.store.files import check_private, make_private, private_folder, store_files
 
-_PACKAGES_WITH_TABLES = ("store", "resolve", "governance", "realtime")
+_PACKAGES_WITH_TABLES = ("store", "resolve", "governance", "graph", "realtime")
 
 
 def ddl_statements() -> list[str]:
